@@ -1,0 +1,69 @@
+# Two commands from a fresh clone:  make book   and   make test
+# Both create the virtual environment .venv from requirements.lock first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+# First interpreter that is Python >= 3.12: on PATH, then under pyenv.
+define find_python
+for candidate in python3.12 python3.13 \
+    "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.12*/bin/python \
+    "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.13*/bin/python \
+    python3 python; do \
+  if command -v "$$candidate" >/dev/null 2>&1 && \
+     "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    command -v "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: help venv book test lint lock clean
+help:
+	@echo "make book   build the book into _book/ (HTML pages and PDF)"
+	@echo "make test   lint, unit tests, then the whole book in strict mode"
+	@echo "make lock   re-resolve the dependencies into requirements.lock"
+	@echo "make clean  remove _book/, the chapter cache and .venv/"
+
+$(STAMP): requirements.lock pyproject.toml
+	@python=$$($(find_python)) || { \
+	  echo "error: this project needs Python 3.12 or newer, and none was found." >&2; \
+	  echo "Install one, e.g. 'pyenv install 3.12' or your system's python3.12 package," >&2; \
+	  echo "then run make again." >&2; exit 1; }; \
+	echo "Using $$python ($$($$python --version))"; \
+	[ -x $(PY) ] || "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	@if command -v quarto >/dev/null 2>&1 && \
+	    printf '%s\n%s\n' 1.9 "$$(quarto --version)" | sort -V -C; then \
+	  echo "Rendering with Quarto $$(quarto --version)"; \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)" quarto render; \
+	else \
+	  echo "Quarto >= 1.9 not found: rendering with the offline renderer"; \
+	  $(PY) -m offline_renderer; \
+	fi
+	@echo "Output: $(CURDIR)/_book/index.html and the PDF in $(CURDIR)/_book/"
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+test: lint
+	$(PY) -m pytest
+
+lock:
+	rm -rf .lock-venv
+	$$($(find_python)) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet ".[book,test]"
+	.lock-venv/bin/python -m pip freeze --exclude companion > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf _book .book-cache $(VENV) ._book.staging ._book.previous

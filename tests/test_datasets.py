@@ -1,0 +1,134 @@
+"""The shipped data sets and the school simulator."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from companion import efron_morris, eight_schools, nhanes, simulate_schools
+
+# Values as published: Rubin (1981); Efron and Morris (1975); Schafer (1997).
+EIGHT_Y = [28, 8, -3, 7, -1, 1, 18, 12]
+EIGHT_SIGMA = [15, 10, 16, 11, 9, 11, 10, 18]
+EFRON_MORRIS = {  # player: (hits in 45 at-bats, rest_at_bats, rest_average)
+    "Clemente": (18, 367, 0.346), "F. Robinson": (17, 426, 0.298),
+    "F. Howard": (16, 521, 0.276), "Johnstone": (15, 275, 0.222),
+    "Berry": (14, 418, 0.273), "Spencer": (14, 466, 0.270),
+    "Kessinger": (13, 586, 0.263), "L. Alvarado": (12, 138, 0.210),
+    "Santo": (11, 510, 0.269), "Swoboda": (11, 200, 0.230),
+    "Unser": (10, 277, 0.264), "Williams": (10, 270, 0.256),
+    "Scott": (10, 435, 0.303), "Petrocelli": (10, 538, 0.264),
+    "E. Rodriguez": (10, 186, 0.226), "Campaneris": (9, 558, 0.285),
+    "Munson": (8, 408, 0.316), "Alvis": (7, 70, 0.200),
+}
+NA = np.nan
+NHANES = {
+    "age": [1, 2, 1, 3, 1, 3, 1, 1, 2, 2, 1, 2, 3, 2, 1, 1, 3, 2, 1, 3, 1, 1, 1, 3, 2],
+    "bmi": [NA, 22.7, NA, NA, 20.4, NA, 22.5, 30.1, 22.0, NA, NA, NA, 21.7, 28.7, 29.6, NA,
+            27.2, 26.3, 35.3, 25.5, NA, 33.2, 27.5, 24.9, 27.4],
+    "hyp": [NA, 1, 1, NA, 1, NA, 1, 1, 1, NA, NA, NA, 1, 2, 1, NA, 2, 2, 1, 2, NA, 1, 1, 1, 1],
+    "chl": [NA, 187, 187, NA, 113, 184, 118, 187, 238, NA, NA, NA, 206, 204, NA, NA, 284, 199,
+            218, NA, NA, 229, 131, NA, 186],
+}
+
+
+def test_eight_schools_values_and_types():
+    data = eight_schools()
+    assert list(data.columns) == ["school", "y", "sigma"]
+    assert data["school"].tolist() == list("ABCDEFGH")
+    assert data["y"].tolist() == EIGHT_Y and data["sigma"].tolist() == EIGHT_SIGMA
+    assert data["y"].dtype == float and data["sigma"].dtype == float
+
+
+def test_efron_morris_values_and_types():
+    data = efron_morris()
+    assert list(data.columns) == ["player", "hits", "at_bats", "rest_average", "rest_at_bats"]
+    assert len(data) == 18 and (data["at_bats"] == 45).all()
+    assert data["hits"].dtype == np.int64 and data["rest_at_bats"].dtype == np.int64
+    rows = {r.player: (r.hits, r.rest_at_bats, r.rest_average) for r in data.itertuples()}
+    assert rows == EFRON_MORRIS
+
+
+def test_nhanes_values_and_missingness():
+    data = nhanes()
+    assert data.shape == (25, 4) and list(data.columns) == ["age", "bmi", "hyp", "chl"]
+    assert data["age"].dtype == np.int64
+    pd.testing.assert_frame_equal(
+        data, pd.DataFrame(NHANES).astype({"age": "int64", "hyp": float, "chl": float})
+    )
+    assert data.isna().sum().to_dict() == {"age": 0, "bmi": 9, "hyp": 8, "chl": 10}
+    assert int(data.notna().all(axis=1).sum()) == 13
+
+
+def test_loaders_return_independent_copies():
+    first = nhanes()
+    first.loc[0, "age"] = 99
+    assert nhanes().loc[0, "age"] == 1
+
+
+def test_simulate_schools_shape_and_types():
+    data, truth = simulate_schools(seed=0, return_truth=True)
+    assert list(data.columns) == ["school", "score"]
+    assert isinstance(data["school"].dtype, pd.CategoricalDtype) and data["school"].cat.ordered
+    assert data["score"].dtype == float
+    sizes = data.groupby("school", observed=True).size()
+    assert sizes.tolist() == [20, 15, 25, 18, 22, 16, 19, 21]
+    assert truth.index.tolist() == sizes.index.tolist() == [f"School {j}" for j in range(1, 9)]
+    assert simulate_schools([3, 1], seed=0).groupby("school", observed=True).size().tolist() == [
+        3, 1]
+
+
+def test_simulate_schools_is_reproducible():
+    pd.testing.assert_frame_equal(simulate_schools(seed=5), simulate_schools(seed=5))
+    assert not simulate_schools(seed=5).equals(simulate_schools(seed=6))
+    from_generator = simulate_schools(seed=np.random.default_rng(5))
+    pd.testing.assert_frame_equal(from_generator, simulate_schools(seed=5))
+
+
+def test_simulate_schools_tau_zero_gives_equal_means():
+    _, truth = simulate_schools(tau=0, alpha=50, seed=1, return_truth=True)
+    assert (truth == 50).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"tau": -1}, ValueError, "`tau` must be non-negative"),
+        ({"sigma": 0}, ValueError, "`sigma` must be positive"),
+        ({"alpha": float("nan")}, ValueError, "`alpha` must be finite"),
+        ({"n_per_school": []}, ValueError, "`n_per_school` must contain at least one"),
+        ({"n_per_school": [4, 0]}, ValueError, r"`n_per_school\[1\]` is 0"),
+        ({"n_per_school": [4, 2.5]}, TypeError, r"`n_per_school\[1\]` must be an integer"),
+        ({"seed": "one"}, TypeError, "`seed` must be an int"),
+        ({"seed": -3}, ValueError, "`seed` must be a non-negative"),
+    ],
+)
+def test_simulate_schools_rejects_bad_input(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        simulate_schools(**kwargs)
+
+
+def test_simulate_schools_moments_match_parameters():
+    """Over S data sets the sample moments estimate alpha, tau and sigma.
+
+    Tolerances are four Monte Carlo standard errors: for a mean of m normal
+    draws the SE is sd / sqrt(m); for a variance it is var * sqrt(2 / (m - 1)).
+    """
+    alpha, tau, sigma, n_sims = 75.0, 8.0, 12.0, 2000
+    thetas, residuals, school2_means = [], [], []
+    for seed in range(n_sims):
+        data, truth = simulate_schools(seed=seed, return_truth=True)
+        thetas.append(truth.to_numpy())
+        residuals.append(data["score"].to_numpy() - truth[data["school"]].to_numpy())
+        school2_means.append(data.loc[data["school"] == "School 2", "score"].mean())
+    thetas, residuals = np.concatenate(thetas), np.concatenate(residuals)
+
+    assert abs(thetas.mean() - alpha) < 4 * tau / np.sqrt(thetas.size)
+    assert abs(thetas.var(ddof=1) - tau**2) < 4 * tau**2 * np.sqrt(2 / (thetas.size - 1))
+    assert abs(residuals.mean()) < 4 * sigma / np.sqrt(residuals.size)
+    assert abs(residuals.var(ddof=1) - sigma**2) < 4 * sigma**2 * np.sqrt(2 / (residuals.size - 1))
+    # A school's sample mean varies by tau^2 + sigma^2 / n_j across data sets (n_2 = 15).
+    expected = tau**2 + sigma**2 / 15
+    observed = np.var(school2_means, ddof=1)
+    assert abs(observed - expected) < 4 * expected * np.sqrt(2 / (n_sims - 1))

@@ -1,0 +1,29 @@
+"""Package-level promises: public names, and a fast import that does not load PyMC."""
+
+import subprocess
+import sys
+
+import companion
+
+
+def test_public_names_are_exported():
+    for name in companion.__all__:
+        assert callable(getattr(companion, name)), name
+    assert set(companion.__all__) <= set(dir(companion))
+
+
+def test_unknown_attribute_raises_attribute_error():
+    try:
+        companion.no_such_function  # noqa: B018
+    except AttributeError as err:
+        assert "no_such_function" in str(err)
+    else:
+        raise AssertionError("expected AttributeError")
+
+
+def test_import_does_not_load_heavy_libraries():
+    code = ("import sys, companion; "
+            "print(sorted(m for m in ('pymc', 'pandas', 'arviz') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
