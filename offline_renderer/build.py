@@ -18,7 +18,7 @@ from pathlib import Path
 
 from offline_renderer import execute, html, typst_pdf
 from offline_renderer.config import Book, load_book
-from offline_renderer.crossref import Registry, number_chapter
+from offline_renderer.crossref import Names, Registry, number_chapter
 from offline_renderer.errors import BuildError
 from offline_renderer.markdown import chapter_markdown
 from offline_renderer.pandoc_ast import parse_markdown, run_pandoc
@@ -150,7 +150,7 @@ def _build_into(book: Book, staging: Path, report: BuildReport, *, strict, use_c
         how = "from cache" if cached else "executed"
         log(f"[{i}/{total}] {chapter.path} {how} in {seconds:.1f} s")
 
-    registry = Registry()
+    registry = Registry(Names(book.crossref))
     docs = {path: built.doc for path, built in report.chapters.items()}
     for chapter in book.chapters:
         number_chapter(chapter, docs[chapter.path.as_posix()], registry)

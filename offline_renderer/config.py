@@ -49,6 +49,7 @@ class Book:
     downloads: list[str] = field(default_factory=list)
     appendix_title: str = "Appendices"
     license: str | None = None
+    crossref: dict = field(default_factory=dict)
 
     @property
     def pdf_name(self) -> str:
@@ -162,4 +163,5 @@ def load_book(root: Path) -> Book:
         downloads=_as_list(book_cfg.get("downloads")),
         appendix_title=lang.get("section-title-appendices", "Appendices"),
         license=config.get("license"),
+        crossref=config.get("crossref") or {},
     )

@@ -8,6 +8,7 @@ one chapter for one output format (``"html"`` or ``"typst"``).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -47,6 +48,23 @@ CALLOUT_COLOURS = {  # Quarto's callout colours
 }
 
 
+class Names:
+    """Words for references and captions, from ``crossref:`` in ``_quarto.yml``."""
+
+    def __init__(self, settings: dict | None = None):
+        self.settings = settings or {}
+
+    def prefix(self, kind: str) -> str:
+        return str(self.settings.get(f"{kind}-prefix", XREF_KINDS[kind]))
+
+    def title(self, kind: str) -> str:
+        return str(self.settings.get(f"{kind}-title", XREF_KINDS[kind]))
+
+    @property
+    def delimiter(self) -> str:
+        return str(self.settings.get("title-delim", ":"))
+
+
 @dataclass
 class Target:
     kind: str  # key of XREF_KINDS
@@ -55,20 +73,24 @@ class Target:
     level: int = 0  # header level for sections
     title: str = ""  # header text, used to refer to unnumbered sections
 
-    def text(self, suppress_kind: bool = False) -> str:
+    def text(self, names: Names, suppress_kind: bool = False) -> str:
         if not self.number:
             return self.title
         # A no-break space keeps "Figure" and its number on one line.
-        return self.number if suppress_kind else f"{self.label()}\u00a0{self.number}"
+        return self.number if suppress_kind else f"{self.label(names)}\u00a0{self.number}"
 
-    def label(self) -> str:
+    def label(self, names: Names) -> str:
         if self.kind == "sec" and self.level == 1:
             return "Appendix" if self.chapter.appendix else "Chapter"
-        return XREF_KINDS[self.kind]
+        return names.prefix(self.kind)
 
 
 class Registry(dict):
-    """label -> Target, for the whole book."""
+    """label -> Target, for the whole book, and the words to refer to them."""
+
+    def __init__(self, names: Names | None = None):
+        super().__init__()
+        self.names = names or Names()
 
     def add(self, label: str, target: Target, source: Path) -> None:
         if label in self:
@@ -204,7 +226,8 @@ class Resolver:
                 out += [Str(","), Space()]
             out += citation["citationPrefix"] + ([Space()] if citation["citationPrefix"] else [])
             suppress = citation["citationMode"]["t"] == "SuppressAuthor"
-            out.append(Link(text_inlines(target.text(suppress)), self.href(label), ["quarto-xref"]))
+            text = target.text(self.registry.names, suppress)
+            out.append(Link(text_inlines(text), self.href(label), ["quarto-xref"]))
             out += citation["citationSuffix"]
         return out
 
@@ -221,11 +244,12 @@ class Resolver:
         if target is None:
             return
         blocks = caption[1]
-        prefix = [Str(XREF_KINDS[kind]), Space(), Str(target.number + ":"), Space()]
+        names = self.registry.names
+        prefix = [Str(f"{names.title(kind)}\u00a0{target.number}{names.delimiter}"), Space()]
         if blocks and blocks[0]["t"] in ("Plain", "Para"):
             blocks[0]["c"] = prefix + blocks[0]["c"]
         else:
-            caption[1] = [Plain(prefix[:-2] + [Str(target.number)])] + blocks
+            caption[1] = [Plain([Str(f"{names.title(kind)}\u00a0{target.number}")])] + blocks
 
     def figure(self, node: dict):
         identifier = node["c"][0][0]
@@ -241,6 +265,17 @@ class Resolver:
         if alt is not None:
             image["c"][0][2] = [[k, v] for k, v in keyvals if k != "fig-alt"]
             image["c"][1] = [Str(alt)]
+
+    @staticmethod
+    def typst_image(node: dict) -> dict:
+        """Typst image with its alt text, which pandoc's Typst writer leaves out."""
+        (_, _, keyvals), alt, (src, _) = node["c"]
+        args = [json.dumps(src)]
+        if width := dict(keyvals).get("width"):
+            args.append(f"width: {width}")
+        if alt:
+            args.append(f"alt: {json.dumps(stringify(alt))}")
+        return {"t": "RawInline", "c": ["typst", f"#image({', '.join(args)})"]}
 
     def equation(self, node: dict):
         label = _equation_label(node)
@@ -279,7 +314,8 @@ class Resolver:
 
     def exercise(self, node: dict):
         identifier, blocks = node["c"][0][0], node["c"][1]
-        label = [Strong(text_inlines(f"Exercise {self.registry[identifier].number}")), Space()]
+        title = self.registry.names.title("exr")
+        label = [Strong([Str(f"{title}\u00a0{self.registry[identifier].number}")]), Space()]
         if blocks and blocks[0]["t"] in ("Para", "Plain"):
             blocks[0]["c"] = label + blocks[0]["c"]
         else:
@@ -302,7 +338,7 @@ class Resolver:
             return self.equation(node)
         if kind == "Image":
             self.apply_alt(node)
-            return node
+            return self.typst_image(node) if self.fmt == "typst" else node
         if kind == "Div":
             identifier = node["c"][0][0]
             if callout := _callout_kind(node):

@@ -54,7 +54,7 @@ def _book_table(df):
         if _book_pd.api.types.is_float_dtype(column):
             finite = column.dropna().to_numpy()
             decimals = _book_decimals(finite[abs(finite) < 1e15], precision)
-            shown[name] = column.map(lambda v: "" if v != v else f"{v:,.{decimals}f}")
+            shown[name] = column.map(lambda v: "NaN" if v != v else f"{v:,.{decimals}f}")
         align.append("right" if _book_pd.api.types.is_numeric_dtype(column) else "left")
     index = not isinstance(df.index, _book_pd.RangeIndex)
     return shown.to_markdown(index=index, disable_numparse=True, colalign=align)

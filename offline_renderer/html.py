@@ -10,7 +10,15 @@ from pathlib import Path
 
 from offline_renderer.config import Book, Chapter
 from offline_renderer.crossref import Registry, resolve_chapter
-from offline_renderer.pandoc_ast import Cite, iter_elements, run_pandoc, stringify, walk
+from offline_renderer.pandoc_ast import (
+    Cite,
+    Div,
+    Header,
+    iter_elements,
+    run_pandoc,
+    stringify,
+    walk,
+)
 
 ASSETS = Path(__file__).parent / "assets"
 TEMPLATE = Path(__file__).parent / "templates" / "page.html"
@@ -20,9 +28,13 @@ def _relative(target: str, page: Chapter) -> str:
     return os.path.relpath(target, Path(page.html_name).parent).replace(os.sep, "/")
 
 
-def chapter_label(chapter: Chapter) -> str:
-    number = f'<span class="chapter-number">{chapter.number}</span> ' if chapter.number else ""
-    return number + html_escape.escape(chapter.title)
+def chapter_label(chapter: Chapter, numbered_span: bool = True) -> str:
+    title = html_escape.escape(chapter.title)
+    if not chapter.number:
+        return title
+    if numbered_span:
+        return f'<span class="chapter-number">{chapter.number}</span> {title}'
+    return f"{chapter.number}&nbsp;{title}"
 
 
 def sidebar(book: Book, page: Chapter, pdf: bool) -> str:
@@ -58,11 +70,11 @@ def page_navigation(book: Book, page: Chapter) -> str:
     if index > 0:
         prev = book.chapters[index - 1]
         links.append(f'<a class="prev" href="{_relative(prev.html_name, page)}">'
-                     f"← {chapter_label(prev)}</a>")
+                     f"← {chapter_label(prev, False)}</a>")
     if index + 1 < len(book.chapters):
         nxt = book.chapters[index + 1]
         links.append(f'<a class="next" href="{_relative(nxt.html_name, page)}">'
-                     f"{chapter_label(nxt)} →</a>")
+                     f"{chapter_label(nxt, False)} →</a>")
     return "\n".join(links)
 
 
@@ -86,6 +98,10 @@ def _fix_image_paths(doc: dict, page: Chapter) -> dict:
 
 def _has_refs_div(doc: dict) -> bool:
     return any(n["t"] == "Div" and n["c"][0][0] == "refs" for n in iter_elements(doc["blocks"]))
+
+
+def _cites(doc: dict) -> bool:
+    return any(n["t"] == "Cite" for n in iter_elements(doc["blocks"]))
 
 
 def _search_entries(doc: dict, page: Chapter) -> list[dict]:
@@ -125,8 +141,10 @@ def write_site(book: Book, docs: dict[str, dict], registry: Registry, bib_keys: 
         meta["title"] = {"t": "MetaInlines", "c": title}
         if _has_refs_div(doc):
             meta["nocite"] = {"t": "MetaInlines", "c": [Cite(k) for k in sorted(cited_in_book)]}
-        else:
-            meta["reference-section-title"] = {"t": "MetaString", "c": "References"}
+        elif _cites(doc):
+            # The chapter's own reference list, as a section of the page.
+            doc["blocks"] += [Header(2, "References", "references", ["unnumbered"]),
+                              Div([], "refs")]
         args = ["-f", "json", "-t", "html5", "--template", str(TEMPLATE), "--mathml",
                 "--toc", "--toc-depth=3", "-M", "link-citations=true",
                 "-M", f"pagetitle={chapter.title}",

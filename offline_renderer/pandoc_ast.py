@@ -114,6 +114,10 @@ def Div(blocks: list, identifier: str = "", classes: list[str] | None = None) ->
     return {"t": "Div", "c": [attr(identifier, classes), blocks]}
 
 
+def Header(level: int, text: str, identifier: str, classes=None) -> Node:  # noqa: N802
+    return {"t": "Header", "c": [level, attr(identifier, classes), text_inlines(text)]}
+
+
 def RawBlock(fmt: str, text: str) -> Node:  # noqa: N802
     return {"t": "RawBlock", "c": [fmt, text]}
 

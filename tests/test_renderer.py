@@ -72,7 +72,7 @@ def test_cross_references_are_numbered_and_linked(built):
 
 def test_figure_has_caption_and_alt_text(built):
     html = (built[0] / "_book" / "chapters" / "one.html").read_text()
-    assert re.search(r"<figcaption>\s*Figure 1.1: A straight line.", html)
+    assert re.search(r"<figcaption>\s*Figure\u00a01.1: A straight line.", html)
     assert 'alt="A line rising from left to right."' in html
     assert '<math display="block"' in html  # MathML: no CDN needed
 
@@ -176,3 +176,22 @@ def test_cache_skips_unchanged_chapters_and_notices_package_changes(book):
 def test_inline_expressions_skip_longer_code_spans_and_fences():
     text = "a `{python} x` b `` `{python} y` `` c\n\n```\n`{python} z`\n```\n"
     assert [expr for _, _, expr in inline_expressions(text)] == ["x"]
+
+
+def test_crossref_settings_from_quarto_yml(book):
+    config = book / "_quarto.yml"
+    config.write_text(config.read_text() + 'crossref:\n  fig-prefix: "Fig."\n  title-delim: "."\n')
+    build(book, log=quiet, pdf=False)
+    html = (book / "_book" / "chapters" / "one.html").read_text()
+    assert "See <a href=\"#fig-line\" class=\"quarto-xref\">Fig.\u00a01.1</a>" in html
+    assert re.search(r"<figcaption>\s*Figure\u00a01.1. A straight line.", html)
+
+
+def test_typst_images_keep_their_alt_text():
+    from offline_renderer.crossref import Resolver
+
+    image = {"t": "Image", "c": [["", [], [["width", "100%"]]], [{"t": "Str", "c": 'A "line"'}],
+                                 ["figures/a.svg", ""]]}
+    raw = Resolver.typst_image(image)
+    assert raw == {"t": "RawInline",
+                   "c": ["typst", '#image("figures/a.svg", width: 100%, alt: "A \\"line\\"")']}
