@@ -21,7 +21,7 @@ from offline_renderer.config import Book, load_book
 from offline_renderer.crossref import Names, Registry, number_chapter
 from offline_renderer.errors import BuildError
 from offline_renderer.markdown import chapter_markdown
-from offline_renderer.pandoc_ast import parse_markdown, run_pandoc
+from offline_renderer.pandoc_ast import Header, parse_markdown, run_pandoc
 
 CACHE_DIR = ".book-cache"
 LOCK_FILES = ("requirements.lock",)
@@ -74,6 +74,12 @@ def bibliography_keys(book: Book) -> set[str]:
     text = book.bibliography.read_text(encoding="utf-8")
     items = json.loads(run_pandoc(["-f", "bibtex", "-t", "csljson"], text, str(book.bibliography)))
     return {item["id"] for item in items}
+
+
+def _ensure_title(doc: dict, title: str) -> None:
+    """A chapter titled in its front matter gets that title as its level-1 heading."""
+    if not any(block["t"] == "Header" and block["c"][0] == 1 for block in doc["blocks"]):
+        doc["blocks"].insert(0, Header(1, title, ""))
 
 
 def _load_or_execute(book: Book, chapter, key: str, use_cache: bool):
@@ -145,6 +151,7 @@ def _build_into(book: Book, staging: Path, report: BuildReport, *, strict, use_c
         markdown = chapter_markdown(chapter.path, source, options, staging,
                                     staging / "figures" / chapter.stem, warn)
         doc = parse_markdown(markdown, str(chapter.path))
+        _ensure_title(doc, chapter.title)
         seconds = time.perf_counter() - t0
         report.chapters[chapter.path.as_posix()] = BuiltChapter(doc, seconds, cached)
         how = "from cache" if cached else "executed"

@@ -51,6 +51,17 @@ class Book:
     license: str | None = None
     crossref: dict = field(default_factory=dict)
 
+    def pandoc_common_args(self) -> list[str]:
+        """Pandoc arguments both writers share: licence, citations, bibliography."""
+        args = ["-M", "link-citations=true"]
+        if self.license:
+            args += ["-V", f"license={self.license}"]
+        if self.bibliography:
+            args += ["--citeproc", "--bibliography", str(self.bibliography)]
+            if self.csl:
+                args += ["--csl", str(self.csl)]
+        return args
+
     @property
     def pdf_name(self) -> str:
         slug = re.sub(r"[^A-Za-z0-9]+", "-", self.title).strip("-")

@@ -146,18 +146,14 @@ def write_site(book: Book, docs: dict[str, dict], registry: Registry, bib_keys: 
             doc["blocks"] += [Header(2, "References", "references", ["unnumbered"]),
                               Div([], "refs")]
         args = ["-f", "json", "-t", "html5", "--template", str(TEMPLATE), "--mathml",
-                "--toc", "--toc-depth=3", "-M", "link-citations=true",
+                "--toc", "--toc-depth=3", *book.pandoc_common_args(),
                 "-M", f"pagetitle={chapter.title}",
-                "-V", f"book-title={book.title}", "-V", f"title-id={title_id}",
+                "-V", f"book-title={book.title}",
                 "-V", f"libs={_relative('site_libs', chapter)}",
                 "-V", f"sidebar={sidebar(book, chapter, pdf)}",
                 "-V", f"pagenav={page_navigation(book, chapter)}"]
-        if book.license:
-            args += ["-V", f"license={book.license}"]
-        if book.bibliography:
-            args += ["--citeproc", "--bibliography", str(book.bibliography)]
-            if book.csl:
-                args += ["--csl", str(book.csl)]
+        if title_id:
+            args += ["-V", f"title-id={title_id}"]
         page_html = run_pandoc(args, json.dumps({**doc, "meta": meta}), str(chapter.path))
         target = out / chapter.html_name
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from offline_renderer.config import Book
@@ -34,19 +35,13 @@ def book_typst(book: Book, docs: dict[str, dict], registry: Registry, bib_keys: 
         part = chapter.part
         blocks.extend(doc["blocks"])
     args = ["-f", "json", "-t", "typst", "--template", str(TEMPLATE),
-            "-M", f"title={book.title}", "-M", "link-citations=true"]
+            "-M", f"title={book.title}", *book.pandoc_common_args()]
     for author in book.author:
         args += ["-M", f"author={author}"]
     if book.subtitle:
         args += ["-M", f"subtitle={book.subtitle}"]
     if book.date:
         args += ["-M", f"date={book.date}"]
-    if book.license:
-        args += ["-V", f"license={book.license}"]
-    if book.bibliography:
-        args += ["--citeproc", "--bibliography", str(book.bibliography)]
-        if book.csl:
-            args += ["--csl", str(book.csl)]
     document = {"pandoc-api-version": docs[book.chapters[0].path.as_posix()]["pandoc-api-version"],
                 "meta": {}, "blocks": blocks}
     return run_pandoc(args, json.dumps(document), "the PDF (Typst) book")
@@ -62,6 +57,10 @@ def write_pdf(book: Book, docs: dict[str, dict], registry: Registry, bib_keys: s
     try:
         typst.compile(str(source), output=str(pdf), root=str(out))
     except Exception as err:  # typst raises its own error types
-        raise BuildError(f"the PDF (Typst) book failed to compile:\n{err}") from None
+        kept = book.root / ".book-cache" / "book.typ"
+        kept.parent.mkdir(exist_ok=True)
+        shutil.copy(source, kept)
+        raise BuildError(f"the PDF (Typst) book failed to compile (source kept in {kept}):\n"
+                         f"{err}") from None
     source.unlink()
     return pdf

@@ -195,3 +195,13 @@ def test_typst_images_keep_their_alt_text():
     raw = Resolver.typst_image(image)
     assert raw == {"t": "RawInline",
                    "c": ["typst", '#image("figures/a.svg", width: 100%, alt: "A \\"line\\"")']}
+
+
+def test_front_matter_title_becomes_the_chapter_heading(book):
+    extra = book / "chapters" / "extra.qmd"
+    extra.write_text('---\ntitle: "Titled in YAML"\n---\n\nBack to @sec-one.\n')
+    edit(book / "index.qmd", " and @sec-extra", "")
+    build(book, log=quiet, pdf=False)
+    html = (book / "_book" / "chapters" / "extra.html").read_text()
+    assert re.search(r'<h1 class="title">.*Titled\s+in\s+YAML</h1>', html, re.S)
+    assert "A</span> Titled in YAML" in (book / "_book" / "index.html").read_text()
