@@ -102,8 +102,8 @@ def eight_schools() -> pd.DataFrame:
 
     Each school ran a randomized experiment; ``y`` is the estimated treatment
     effect (points on the SAT-V scale) and ``sigma`` its standard error, which
-    is treated as known. Source: Rubin (1981), Table 2; analysed in Gelman et
-    al. (2013), Section 5.5.
+    is treated as known. Source: Rubin (1981); analysed in Gelman et al.
+    (2013), Section 5.5.
 
     Returns
     -------
@@ -126,7 +126,7 @@ def efron_morris() -> pd.DataFrame:
     ``hits`` counts hits in each player's first 45 at-bats of the season;
     ``rest_average`` is his batting average over the remaining
     ``rest_at_bats`` at-bats, the quantity the early average tries to predict.
-    Source: Efron and Morris (1975), Table 1.
+    Source: Efron and Morris (1975).
 
     Returns
     -------
