@@ -18,6 +18,8 @@ _EXPORTS: dict[str, str] = {
     "efron_morris": "datasets",
     "nhanes": "datasets",
     "simulate_schools": "datasets",
+    "james_stein": "shrinkage",
+    "shrinkage_factors": "shrinkage",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -63,3 +63,36 @@ def check_group_sizes(sizes: Sequence[int], name: str) -> list[int]:
             )
         checked.append(int(size))
     return checked
+
+
+def check_vector(
+    values: object, name: str, *, positive: bool = False, min_length: int = 1
+) -> np.ndarray:
+    """Return ``values`` as a finite 1-D float array, optionally all positive."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be numbers, got {type(values).__name__}.") from None
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.ndim != 1:
+        raise ValueError(f"`{name}` must be one-dimensional, got shape {array.shape}.")
+    if array.size < min_length:
+        raise ValueError(f"`{name}` needs at least {min_length} values, got {array.size}.")
+    if np.isnan(array).any():
+        position = int(np.flatnonzero(np.isnan(array))[0])
+        raise ValueError(f"`{name}` contains NaN at position {position}.")
+    if not np.isfinite(array).all():
+        raise ValueError(f"`{name}` must be finite.")
+    if positive and (array <= 0).any():
+        bad = array[array <= 0][0]
+        raise ValueError(f"`{name}` must be positive, got {bad}.")
+    return array
+
+
+def check_same_length(**arrays: np.ndarray) -> None:
+    """Raise if the named arrays differ in length (arrays of length 1 broadcast)."""
+    lengths = {name: len(a) for name, a in arrays.items() if len(a) != 1}
+    if len(set(lengths.values())) > 1:
+        described = ", ".join(f"`{name}` has {n}" for name, n in lengths.items())
+        raise ValueError(f"lengths differ: {described}.")
