@@ -60,6 +60,10 @@ class Names:
     def title(self, kind: str) -> str:
         return str(self.settings.get(f"{kind}-title", XREF_KINDS[kind]))
 
+    def caption_label(self, kind: str, number: str) -> str:
+        # A no-break space keeps "Figure" and its number on one line.
+        return f"{self.title(kind)}\u00a0{number}"
+
     @property
     def delimiter(self) -> str:
         return str(self.settings.get("title-delim", ":"))
@@ -245,19 +249,16 @@ class Resolver:
             return
         blocks = caption[1]
         names = self.registry.names
-        prefix = [Str(f"{names.title(kind)}\u00a0{target.number}{names.delimiter}"), Space()]
+        label = names.caption_label(kind, target.number)
         if blocks and blocks[0]["t"] in ("Plain", "Para"):
-            blocks[0]["c"] = prefix + blocks[0]["c"]
+            blocks[0]["c"] = [Str(label + names.delimiter), Space()] + blocks[0]["c"]
         else:
-            caption[1] = [Plain([Str(f"{names.title(kind)}\u00a0{target.number}")])] + blocks
+            caption[1] = [Plain([Str(label)])] + blocks
 
     def figure(self, node: dict):
         identifier = node["c"][0][0]
         self.caption_prefix(node["c"][1], "fig", identifier)
-        for image in iter_elements(node["c"][2]):
-            if image["t"] == "Image":
-                self.apply_alt(image)
-        return node
+        return node  # its images were already handled: the walk is bottom-up
 
     def apply_alt(self, image: dict):
         keyvals = image["c"][0][2]
@@ -314,8 +315,8 @@ class Resolver:
 
     def exercise(self, node: dict):
         identifier, blocks = node["c"][0][0], node["c"][1]
-        title = self.registry.names.title("exr")
-        label = [Strong([Str(f"{title}\u00a0{self.registry[identifier].number}")]), Space()]
+        number = self.registry[identifier].number
+        label = [Strong([Str(self.registry.names.caption_label("exr", number))]), Space()]
         if blocks and blocks[0]["t"] in ("Para", "Plain"):
             blocks[0]["c"] = label + blocks[0]["c"]
         else:

@@ -29,7 +29,7 @@ def book_typst(book: Book, docs: dict[str, dict], registry: Registry, bib_keys: 
         meta = meta or doc.get("meta", {})
         if chapter.appendix and not appendix:
             appendix = True
-            blocks.append(RawBlock("typst", f"#part[{book.appendix_title}]"))
+            blocks.append(RawBlock("typst", f"#part({_typst_string(book.appendix_title)})"))
         elif chapter.part and chapter.part != part and not chapter.appendix:
             blocks.append(RawBlock("typst", f"#part({_typst_string(chapter.part)})"))
         part = chapter.part
