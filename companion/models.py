@@ -1,0 +1,394 @@
+r"""Complete, no and partial pooling as PyMC models.
+
+All three models take the same data, in one of two forms:
+
+* **individual data**: a DataFrame with one row per unit (student), a group
+  column and an outcome column; the within-group standard deviation
+  :math:`\sigma` is estimated;
+* **group summaries**: one row per group with an estimate and its known
+  standard error (pass the column name as ``se``), as in eight schools.
+
+Every model names its variables the same way, so their posteriors can be
+compared directly: ``mu`` (population mean), ``theta`` (group means, a
+deterministic copy of ``mu`` under complete pooling), ``tau`` (between-group
+standard deviation, hierarchical model only), ``sigma`` (within-group
+standard deviation, individual data only) and the observed ``y``. The group
+dimension is named after the group column, so ArviZ labels its output by
+school; individual observations use the dimension ``obs``. The data enter as
+``pm.Data`` (``y_obs``, ``group_idx``, ``se``), so a compiled model can be
+re-run on new data of the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from companion.priors import LocationPrior, ScalePrior, auto_priors, location_prior, scale_prior
+
+if TYPE_CHECKING:
+    import pymc as pm
+
+__all__ = ["GroupedData", "grouped_data", "hierarchical_model", "pooled_model", "unpooled_model"]
+
+Parameterization = Literal["centered", "noncentered"]
+
+
+@dataclass(frozen=True)
+class GroupedData:
+    """Validated model input: outcomes, their groups and, for summaries, standard errors."""
+
+    y: np.ndarray
+    group_idx: np.ndarray
+    groups: pd.Index
+    group_name: str
+    se: np.ndarray | None = None
+
+    @property
+    def is_summary(self) -> bool:
+        """True for one estimate per group with a known standard error."""
+        return self.se is not None
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.groups)
+
+    def group_sizes(self) -> np.ndarray:
+        """Number of observations in each group."""
+        return np.bincount(self.group_idx, minlength=self.n_groups)
+
+    def group_means(self) -> np.ndarray:
+        """Raw mean (or the given estimate) of each group."""
+        return np.bincount(self.group_idx, weights=self.y, minlength=self.n_groups) / (
+            self.group_sizes()
+        )
+
+
+def _column(data: pd.DataFrame, column: object, argument: str) -> pd.Series:
+    if column not in data.columns:
+        raise ValueError(
+            f"`{argument}`={column!r} is not a column of `data`; columns are {list(data.columns)}."
+        )
+    return data[column]
+
+
+def _finite_numbers(values: pd.Series, argument: str) -> np.ndarray:
+    try:
+        array = values.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{argument}` column {values.name!r} must be numeric.") from None
+    bad = ~np.isfinite(array)
+    if bad.any():
+        rows = list(values.index[bad][:5])
+        raise ValueError(
+            f"`{argument}` column {values.name!r} has {int(bad.sum())} missing or "
+            f"non-finite values (rows {rows}{', ...' if bad.sum() > 5 else ''}); "
+            "drop or impute them before fitting (see Part II)."
+        )
+    return array
+
+
+def _group_index(labels: pd.Series, groups: Sequence | None) -> tuple[np.ndarray, pd.Index]:
+    if labels.isna().any():
+        rows = list(labels.index[labels.isna()][:5])
+        raise ValueError(f"`group` column {labels.name!r} has missing labels (rows {rows}).")
+    if groups is None:
+        if isinstance(labels.dtype, pd.CategoricalDtype):
+            groups = labels.cat.categories
+        else:
+            groups = pd.unique(labels)
+    index = pd.Index(groups, name=labels.name)
+    if index.has_duplicates:
+        raise ValueError(f"`groups` lists {list(index[index.duplicated()])} more than once.")
+    codes = index.get_indexer(labels.astype(object))
+    if (codes < 0).any():
+        unknown = list(pd.unique(labels[codes < 0].astype(object)))[:5]
+        raise ValueError(f"unknown group(s) {unknown} in `data`: not in `groups`.")
+    empty = np.bincount(codes, minlength=len(index)) == 0
+    if empty.any():
+        raise ValueError(
+            f"empty group(s) {list(index[empty])}: no rows of `data` belong to them; "
+            "drop them from `groups` (or unused categories from the column)."
+        )
+    return codes, index
+
+
+def grouped_data(
+    data: pd.DataFrame,
+    *,
+    group: str = "school",
+    outcome: str = "score",
+    se: str | None = None,
+    groups: Sequence | None = None,
+) -> GroupedData:
+    """Validate a DataFrame of individual data or group summaries.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit, or one row per group when ``se`` is given.
+    group, outcome : str
+        Names of the group column and the outcome (or estimate) column.
+    se : str, optional
+        Name of the column of known standard errors; marks ``data`` as group
+        summaries.
+    groups : sequence, optional
+        The groups and their order. Defaults to the categories of a
+        categorical group column, otherwise the labels in order of
+        appearance. A label not in ``groups`` or a listed group without rows
+        is an error.
+
+    Returns
+    -------
+    GroupedData
+
+    Examples
+    --------
+    >>> from companion import eight_schools
+    >>> d = grouped_data(eight_schools(), outcome="y", se="sigma")
+    >>> d.n_groups, d.is_summary
+    (8, True)
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"`data` must be a pandas DataFrame, got {type(data).__name__}.")
+    if len(data) == 0:
+        raise ValueError("`data` has no rows.")
+    y = _finite_numbers(_column(data, outcome, "outcome"), "outcome")
+    codes, index = _group_index(_column(data, group, "group"), groups)
+    se_values = None
+    if se is not None:
+        se_values = _finite_numbers(_column(data, se, "se"), "se")
+        if (se_values <= 0).any():
+            raise ValueError(
+                f"`se` column {se!r} must be positive, got {se_values[se_values <= 0][0]}."
+            )
+        if len(index) != len(data):
+            raise ValueError(
+                "with `se` each row summarises one group, but some groups in "
+                f"`group` column {group!r} appear more than once."
+            )
+    return GroupedData(y, codes, index, str(group), se_values)
+
+
+def _distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
+    import pymc as pm
+
+    if isinstance(prior, LocationPrior):
+        if prior.flat:
+            return pm.Flat(name, **kwargs)
+        return pm.Normal(name, prior.mean, prior.sd, **kwargs)
+    if prior.family == "uniform":
+        return pm.HalfFlat(name, **kwargs)
+    if prior.family == "half-normal":
+        return pm.HalfNormal(name, sigma=prior.scale, **kwargs)
+    return pm.HalfCauchy(name, beta=prior.scale, **kwargs)
+
+
+def _resolve_priors(data: GroupedData, mu_prior, tau_prior, sigma_prior):
+    auto_location, auto_scale = auto_priors(data.y, data.se)
+    mu = auto_location if mu_prior == "auto" else location_prior(mu_prior, "mu_prior")
+    tau = auto_scale if tau_prior == "auto" else scale_prior(tau_prior, "tau_prior")
+    sigma = auto_scale if sigma_prior == "auto" else scale_prior(sigma_prior, "sigma_prior")
+    return mu, tau, sigma
+
+
+def _build(
+    kind: str,
+    data: pd.DataFrame,
+    *,
+    group: str,
+    outcome: str,
+    se: str | None,
+    groups: Sequence | None,
+    mu_prior,
+    tau_prior,
+    sigma_prior,
+    parameterization: str = "noncentered",
+) -> pm.Model:
+    import pymc as pm
+
+    if parameterization not in ("centered", "noncentered"):
+        raise ValueError(
+            f"`parameterization` must be 'centered' or 'noncentered', got {parameterization!r}."
+        )
+    d = grouped_data(data, group=group, outcome=outcome, se=se, groups=groups)
+    if kind == "hierarchical" and d.n_groups < 2:
+        raise ValueError(f"a hierarchical model needs at least 2 groups, got {d.n_groups}.")
+    mu_p, tau_p, sigma_p = _resolve_priors(d, mu_prior, tau_prior, sigma_prior)
+    g = d.group_name
+    obs_dim = g if d.is_summary else "obs"
+    coords = {g: d.groups.tolist()}
+    if not d.is_summary:
+        coords["obs"] = np.arange(len(d.y))
+
+    with pm.Model(coords=coords) as model:
+        y_obs = pm.Data("y_obs", d.y, dims=obs_dim)
+        idx = pm.Data("group_idx", d.group_idx, dims=obs_dim)
+        if kind == "pooled":
+            mu = _distribution("mu", mu_p)
+            theta = pm.Deterministic("theta", mu * pm.math.ones(d.n_groups), dims=g)
+        elif kind == "unpooled":
+            theta = _distribution("theta", mu_p, dims=g)
+        else:
+            mu = _distribution("mu", mu_p)
+            tau = _distribution("tau", tau_p)
+            if parameterization == "centered":
+                theta = pm.Normal("theta", mu, tau, dims=g)
+            else:
+                z = pm.Normal("z", 0.0, 1.0, dims=g)
+                theta = pm.Deterministic("theta", mu + tau * z, dims=g)
+        if d.is_summary:
+            noise = pm.Data("se", d.se, dims=obs_dim)
+        else:
+            noise = _distribution("sigma", sigma_p)
+        pm.Normal("y", theta[idx], noise, observed=y_obs, dims=obs_dim)
+    return model
+
+
+_PARAMETERS_DOC = """
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Individual data (one row per unit) or, with ``se``, group summaries.
+    group, outcome : str, default "school", "score"
+        Names of the group and outcome columns; the group column also names
+        the group dimension of the model.
+    se : str, optional
+        Column of known standard errors, one row per group (as in eight
+        schools). Without it ``sigma`` is estimated from individual data.
+    groups : sequence, optional
+        Groups and their order (see :func:`grouped_data`).
+    mu_prior : "auto", None or (mean, sd), default "auto"
+        Prior of the group means' centre: ``None`` is flat, ``(mean, sd)``
+        normal, ``"auto"`` normal around the data mean, 2.5 data standard
+        deviations wide (:func:`companion.priors.auto_priors`).
+    sigma_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
+        Prior of the within-group standard deviation (individual data only).
+"""
+
+
+def pooled_model(
+    data: pd.DataFrame,
+    *,
+    group: str = "school",
+    outcome: str = "score",
+    se: str | None = None,
+    groups: Sequence | None = None,
+    mu_prior: object = "auto",
+    sigma_prior: object = "auto",
+) -> pm.Model:
+    r"""Complete pooling: every group shares one mean, :math:`\theta_j = \mu`.
+
+    .. math:: y_{ij} \sim \mathcal N(\mu, \sigma^2)
+    {parameters}
+    Returns
+    -------
+    pymc.Model
+        With ``mu``, ``theta`` (= ``mu`` for every group), ``sigma`` and ``y``.
+
+    Examples
+    --------
+    >>> from companion import pooled_model, simulate_schools
+    >>> model = pooled_model(simulate_schools(seed=1))
+    >>> sorted(model.named_vars)
+    ['group_idx', 'mu', 'sigma', 'theta', 'y', 'y_obs']
+    """
+    return _build(
+        "pooled", data, group=group, outcome=outcome, se=se, groups=groups,
+        mu_prior=mu_prior, tau_prior="uniform", sigma_prior=sigma_prior,
+    )  # fmt: skip
+
+
+def unpooled_model(
+    data: pd.DataFrame,
+    *,
+    group: str = "school",
+    outcome: str = "score",
+    se: str | None = None,
+    groups: Sequence | None = None,
+    mu_prior: object = "auto",
+    sigma_prior: object = "auto",
+) -> pm.Model:
+    r"""No pooling: each group's mean has its own independent prior.
+
+    .. math:: \theta_j \sim p(\theta), \qquad y_{ij} \sim \mathcal N(\theta_j, \sigma^2)
+
+    ``mu_prior`` is the prior of each :math:`\theta_j`; a flat one (``None``)
+    gives the raw group means as posterior means.
+    {parameters}
+    Returns
+    -------
+    pymc.Model
+        With ``theta``, ``sigma`` and ``y``.
+
+    Examples
+    --------
+    >>> from companion import eight_schools, unpooled_model
+    >>> model = unpooled_model(eight_schools(), outcome="y", se="sigma")
+    >>> model.coords["school"]
+    ('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H')
+    """
+    return _build(
+        "unpooled", data, group=group, outcome=outcome, se=se, groups=groups,
+        mu_prior=mu_prior, tau_prior="uniform", sigma_prior=sigma_prior,
+    )  # fmt: skip
+
+
+def hierarchical_model(
+    data: pd.DataFrame,
+    *,
+    group: str = "school",
+    outcome: str = "score",
+    se: str | None = None,
+    groups: Sequence | None = None,
+    mu_prior: object = "auto",
+    tau_prior: object = "auto",
+    sigma_prior: object = "auto",
+    parameterization: Parameterization = "noncentered",
+) -> pm.Model:
+    r"""Partial pooling: group means drawn from a common normal population.
+
+    .. math::
+
+        \theta_j \sim \mathcal N(\mu, \tau^2), \qquad
+        y_{ij} \sim \mathcal N(\theta_j, \sigma^2)
+
+    The non-centred form samples :math:`z_j \sim \mathcal N(0, 1)` and sets
+    :math:`\theta_j = \mu + \tau z_j`: the same model, a different geometry
+    for the sampler (chapter "Computation").
+    {parameters}
+    tau_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
+        Prior of the between-group standard deviation.
+    parameterization : {{"centered", "noncentered"}}, default "noncentered"
+
+    Returns
+    -------
+    pymc.Model
+        With ``mu``, ``tau``, ``theta`` (plus ``z`` when non-centred),
+        ``sigma`` (individual data) and ``y``.
+
+    Examples
+    --------
+    >>> from companion import hierarchical_model, simulate_schools
+    >>> model = hierarchical_model(simulate_schools(seed=1), mu_prior=(70, 10),
+    ...                            tau_prior=("half-normal", 10),
+    ...                            sigma_prior=("half-normal", 10),
+    ...                            parameterization="centered")
+    >>> sorted(model.named_vars)
+    ['group_idx', 'mu', 'sigma', 'tau', 'theta', 'y', 'y_obs']
+    """
+    return _build(
+        "hierarchical", data, group=group, outcome=outcome, se=se, groups=groups,
+        mu_prior=mu_prior, tau_prior=tau_prior, sigma_prior=sigma_prior,
+        parameterization=parameterization,
+    )  # fmt: skip
+
+
+for _function in (pooled_model, unpooled_model, hierarchical_model):
+    _function.__doc__ = _function.__doc__.replace("{parameters}", _PARAMETERS_DOC, 1).replace(
+        "{{", "{"
+    ).replace("}}", "}")

@@ -1,0 +1,118 @@
+"""Prior specifications shared by the PyMC models and the exact posterior.
+
+A prior is written the same way everywhere in the package, so that an MCMC
+fit and its exact reference can be given literally the same prior:
+
+* location (``mu_prior``): ``None`` for a flat prior on the real line, or
+  ``(mean, sd)`` for a normal prior;
+* scale (``tau_prior``, ``sigma_prior``): ``"uniform"`` for a flat prior on
+  ``[0, inf)``, ``("half-normal", scale)`` or ``("half-cauchy", scale)``.
+
+The models also accept ``"auto"``: a weakly informative prior scaled to the
+data (see :func:`auto_priors`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from companion._validation import check_real
+
+__all__ = ["LocationPrior", "ScalePrior", "auto_priors", "location_prior", "scale_prior"]
+
+SCALE_FAMILIES = ("half-normal", "half-cauchy")
+
+#: How many data standard deviations the "auto" priors span (as in rstanarm).
+AUTO_WIDTH = 2.5
+
+
+@dataclass(frozen=True)
+class LocationPrior:
+    """Normal(mean, sd) prior, or flat when ``sd`` is None."""
+
+    mean: float = 0.0
+    sd: float | None = None
+
+    @property
+    def flat(self) -> bool:
+        return self.sd is None
+
+    def describe(self) -> str:
+        return "flat" if self.flat else f"Normal({self.mean:g}, {self.sd:g})"
+
+
+@dataclass(frozen=True)
+class ScalePrior:
+    """Prior on a standard deviation: ``uniform`` on [0, inf) or a half family."""
+
+    family: str = "uniform"
+    scale: float | None = None
+
+    def log_density(self, value: np.ndarray) -> np.ndarray:
+        """Log density up to a constant, for ``value >= 0``."""
+        value = np.asarray(value, dtype=float)
+        if self.family == "uniform":
+            return np.zeros_like(value)
+        z = value / self.scale
+        if self.family == "half-normal":
+            return -0.5 * z**2
+        return -np.log1p(z**2)
+
+    def describe(self) -> str:
+        if self.family == "uniform":
+            return "uniform on [0, inf)"
+        name = "HalfNormal" if self.family == "half-normal" else "HalfCauchy"
+        return f"{name}({self.scale:g})"
+
+
+def location_prior(spec: object, name: str) -> LocationPrior:
+    """Parse ``None`` or ``(mean, sd)`` into a :class:`LocationPrior`."""
+    if spec is None:
+        return LocationPrior()
+    if isinstance(spec, LocationPrior):
+        return spec
+    if isinstance(spec, tuple | list) and len(spec) == 2:
+        mean = check_real(spec[0], f"{name}[0] (the mean)")
+        sd = check_real(spec[1], f"{name}[1] (the sd)", positive=True)
+        return LocationPrior(mean, sd)
+    raise ValueError(f"`{name}` must be None (flat) or a (mean, sd) pair, got {spec!r}.")
+
+
+def scale_prior(spec: object, name: str) -> ScalePrior:
+    """Parse ``"uniform"`` or ``(family, scale)`` into a :class:`ScalePrior`."""
+    if isinstance(spec, ScalePrior):
+        return spec
+    if spec == "uniform":
+        return ScalePrior()
+    if isinstance(spec, tuple | list) and len(spec) == 2 and spec[0] in SCALE_FAMILIES:
+        return ScalePrior(spec[0], check_real(spec[1], f"{name}[1] (the scale)", positive=True))
+    raise ValueError(
+        f"`{name}` must be 'uniform', ('half-normal', scale) or ('half-cauchy', scale), "
+        f"got {spec!r}."
+    )
+
+
+def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPrior, ScalePrior]:
+    r"""Weakly informative priors scaled to the data, used by ``"auto"``.
+
+    With :math:`\bar y` the mean of the outcome and :math:`s` its spread
+    (for group summaries, :math:`s^2` is the variance of the estimates plus
+    their mean squared standard error), the location prior is
+    :math:`\mathcal N(\bar y, (2.5 s)^2)` and each scale prior is
+    :math:`\text{HalfNormal}(2.5 s)`.
+
+    Examples
+    --------
+    >>> from companion.priors import auto_priors
+    >>> loc, scale = auto_priors(np.array([60.0, 70.0, 80.0]))
+    >>> loc.describe(), scale.describe()
+    ('Normal(70, 25)', 'HalfNormal(25)')
+    """
+    variance = float(np.var(y, ddof=1)) if y.size > 1 else 0.0
+    if se is not None:
+        variance += float(np.mean(se**2))
+    spread = np.sqrt(variance) if variance > 0 else 1.0
+    width = AUTO_WIDTH * spread
+    return LocationPrior(float(np.mean(y)), width), ScalePrior("half-normal", width)
