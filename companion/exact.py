@@ -145,6 +145,15 @@ class NormalNormalPosterior:
         result = np.interp(q_arr, self._cdf(), self.tau)
         return float(result) if result.ndim == 0 else result
 
+    def expected_shrinkage(self) -> np.ndarray:
+        r"""Posterior mean of each group's shrinkage factor, :math:`E[B_j \mid y]`.
+
+        The stable answer to "how much is group j pooled?": it depends on the
+        group's standard error and on :math:`\tau`, not on where its estimate
+        happens to fall.
+        """
+        return self.weights @ self.shrinkage(self.tau)
+
     @property
     def tau_mean(self) -> float:
         r"""Posterior mean of :math:`\tau`."""

@@ -124,6 +124,15 @@ def test_sample_matches_exact_moments_within_monte_carlo_error():
     assert abs(np.mean(draws["tau"] < post.tau_quantile(0.5)) - 0.5) < 4 * 0.5 / np.sqrt(n)
 
 
+def test_expected_shrinkage_matches_draws_of_tau():
+    post = normal_normal_posterior(Y, SIGMA)
+    n = 40_000
+    b = post.shrinkage(post.sample(n, seed=4)["tau"])
+    # B_j lies in [0, 1], so its sd is at most 0.5 and 4 standard errors are 2 / sqrt(n).
+    assert np.all(np.abs(b.mean(0) - post.expected_shrinkage()) < 2 / np.sqrt(n))
+    assert np.array_equal(np.argsort(post.expected_shrinkage()), np.argsort(SIGMA, kind="stable"))
+
+
 def test_sample_is_reproducible():
     post = normal_normal_posterior(Y, SIGMA)
     a, b = post.sample(5, seed=3), post.sample(5, seed=3)
