@@ -8,4 +8,1101 @@ fast.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "plot_efron_morris",
+    "plot_exact_posterior",
+    "plot_exact_vs_mcmc",
+    "plot_funnel",
+    "plot_group_ppc",
+    "plot_loo_comparison",
+    "plot_naive_ratio",
+    "plot_new_group_prediction",
+    "plot_pareto_k",
+    "plot_parameterization_comparison",
+    "plot_pooling_panels",
+    "plot_pooling_risk",
+    "plot_prior_predictive",
+    "plot_sbc_ranks",
+    "plot_school_data",
+    "plot_shrinkage_curves",
+]
+
+
+# --- Shrinkage and the exact posterior (chapter "Shrinkage") -----------------
+
+
+def plot_shrinkage_curves(
+    sigma: float = 12.0,
+    taus: Sequence[float] = (2.0, 4.0, 8.0, 16.0),
+    n_max: int = 60,
+    marked_n: Sequence[int] | None = None,
+):
+    r"""Shrinkage factor :math:`B = \sigma^2/n / (\sigma^2/n + \tau^2)` against group size.
+
+    Parameters
+    ----------
+    sigma : float, default 12
+        Within-group standard deviation.
+    taus : sequence of float
+        Between-group standard deviations, one curve each.
+    n_max : int, default 60
+        Largest group size shown.
+    marked_n : sequence of int, optional
+        Group sizes to mark with a rug (for example the schools in the data).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_shrinkage_curves(marked_n=[15, 25])
+    >>> fig.axes[0].get_xlabel()
+    'Students in the school, $n_j$'
+    """
+    import matplotlib.pyplot as plt
+
+    from companion.shrinkage import shrinkage_factors
+
+    n = np.arange(1, n_max + 1)
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    for tau in taus:
+        ax.plot(n, shrinkage_factors(sigma, tau, n=n), label=rf"$\tau = {tau:g}$")
+    if marked_n is not None:
+        ax.plot(marked_n, np.zeros(len(marked_n)), "|", color="black", markersize=12,
+                label="schools in the data")  # fmt: skip
+    ax.set_xlabel("Students in the school, $n_j$")
+    ax.set_ylabel("Shrinkage factor $B_j$")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_exact_posterior(post, tau_draws: np.ndarray | None = None, tau_max: float | None = None):
+    r"""Marginal posterior of :math:`\tau` and conditional means :math:`E(\theta_j \mid \tau, y)`.
+
+    Parameters
+    ----------
+    post : companion.NormalNormalPosterior
+        From :func:`companion.normal_normal_posterior`.
+    tau_draws : numpy.ndarray, optional
+        MCMC draws of :math:`\tau` to overlay as a histogram.
+    tau_max : float, optional
+        Right end of the :math:`\tau` axis; by default the 99th percentile.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: :math:`p(\tau \mid y)`; right: each group's conditional
+        posterior mean against :math:`\tau`, labelled at the right edge.
+
+    Examples
+    --------
+    >>> from companion import normal_normal_posterior
+    >>> fig = plot_exact_posterior(normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0))
+    >>> len(fig.axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    tau_max = float(post.tau_quantile(0.99)) if tau_max is None else tau_max
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.8))
+    shown = post.tau <= tau_max
+    if tau_draws is not None:
+        left.hist(tau_draws[tau_draws <= tau_max], bins=40, density=True, color="tab:blue",
+                  alpha=0.35, label="MCMC draws")  # fmt: skip
+        # Draws beyond tau_max are left out, so rescale the histogram to their share.
+        for patch in left.patches:
+            patch.set_height(patch.get_height() * np.mean(tau_draws <= tau_max))
+    left.plot(post.tau[shown], post.density[shown], color="black", label="exact")
+    left.set_xlabel(r"Between-group sd $\tau$")
+    left.set_ylabel(r"$p(\tau \mid y)$")
+    left.legend(frameon=False)
+
+    grid = np.linspace(0, tau_max, 200)
+    means, _ = post.theta_given_tau(grid)
+    for j, label in enumerate(post.groups):
+        line = right.plot(grid, means[:, j])[0]
+        right.annotate(str(label), (grid[-1], means[-1, j]), xytext=(3, 0),
+                       textcoords="offset points", va="center", color=line.get_color())  # fmt: skip
+    right.set_xlabel(r"Between-group sd $\tau$")
+    right.set_ylabel(r"$E(\theta_j \mid \tau, y)$")
+    fig.tight_layout()
+    return fig
+
+
+def plot_exact_vs_mcmc(post, idata, var_name: str = "theta"):
+    r"""Posterior mean :math:`\pm` 1 sd of each group: exact against MCMC.
+
+    Parameters
+    ----------
+    post : companion.NormalNormalPosterior
+    idata : xarray.DataTree
+        An MCMC fit of the same model and priors.
+    var_name : str, default "theta"
+        Name of the group means in ``idata.posterior``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import arviz as az
+    >>> from companion import normal_normal_posterior
+    >>> post = normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0)
+    >>> draws = post.sample(400, seed=1)["theta"][None]
+    >>> fig = plot_exact_vs_mcmc(post, az.from_dict({"posterior": {"theta": draws}}))
+    >>> fig.axes[0].get_ylabel()
+    '$\\theta_j$'
+    """
+    import matplotlib.pyplot as plt
+
+    theta = idata.posterior[var_name]
+    sample_dims = [d for d in theta.dims if d in ("chain", "draw")]
+    mcmc_mean = theta.mean(sample_dims).to_numpy()
+    mcmc_sd = theta.std(sample_dims).to_numpy()
+    x = np.arange(len(post.groups))
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    ax.errorbar(x - 0.1, post.theta_mean, post.theta_sd, fmt="o", color="black", capsize=3,
+                label="exact")  # fmt: skip
+    ax.errorbar(x + 0.1, mcmc_mean, mcmc_sd, fmt="s", color="tab:orange", capsize=3,
+                label="MCMC")  # fmt: skip
+    ax.set_xticks(x, [str(g) for g in post.groups])
+    ax.set_xlabel("Group")
+    ax.set_ylabel(r"$\theta_j$")
+    ax.legend(frameon=False, ncols=2)
+    fig.tight_layout()
+    return fig
+
+
+def plot_naive_ratio(distance: np.ndarray, naive: np.ndarray, expected: np.ndarray):
+    r"""The naive shrinkage ratio against the raw estimate's distance from the centre.
+
+    Parameters
+    ----------
+    distance : numpy.ndarray
+        Raw estimate minus the estimated centre, one value per group and data set.
+    naive : numpy.ndarray
+        :func:`companion.naive_shrinkage_ratio` for the same groups.
+    expected : numpy.ndarray
+        The posterior mean shrinkage factor :math:`E(B_j \mid y)` for the same groups.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_naive_ratio(np.array([-1.0, 0.1, 2.0]), np.array([0.2, 3.0, 0.25]),
+    ...                        np.array([0.2, 0.2, 0.2]))
+    >>> fig.axes[0].get_xlabel()
+    'Raw school mean minus estimated population mean'
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    ax.scatter(distance, expected, s=6, alpha=0.4, color="tab:blue",
+               label=r"$E(B_j \mid y)$")  # fmt: skip
+    ax.scatter(distance, naive, s=6, alpha=0.5, color="tab:red", label="naive ratio")
+    ax.axhline(0, color="grey", linewidth=0.8)
+    ax.axhline(1, color="grey", linewidth=0.8)
+    ax.set_ylim(-1.5, 2.5)
+    ax.set_xlabel("Raw school mean minus estimated population mean")
+    ax.set_ylabel("Shrinkage")
+    ax.legend(frameon=False, markerscale=3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_efron_morris(early, shrunk, rest, labels: Sequence[str] | None = None):
+    """Early-season averages, their James-Stein shrinkage and the rest-of-season truth.
+
+    Parameters
+    ----------
+    early, shrunk, rest : array-like
+        One value per player: raw early average, shrunken estimate, and the
+        average over the rest of the season.
+    labels : sequence of str, optional
+        Player names, written next to the early averages.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_efron_morris([0.4, 0.2], [0.3, 0.25], [0.29, 0.27])
+    >>> [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    ['First 45 at-bats', 'James-Stein', 'Rest of season']
+    """
+    import matplotlib.pyplot as plt
+
+    early, shrunk, rest = (np.asarray(v, dtype=float) for v in (early, shrunk, rest))
+    fig, ax = plt.subplots(figsize=(6.5, 4.6))
+    for e, s, r in zip(early, shrunk, rest, strict=True):
+        ax.plot([0, 1], [e, s], color="tab:blue", alpha=0.7)
+        ax.plot([1, 2], [s, r], color="grey", alpha=0.7, linestyle="--")
+    ax.scatter(np.zeros_like(early), early, color="tab:blue", zorder=3)
+    ax.scatter(np.ones_like(shrunk), shrunk, color="tab:orange", zorder=3)
+    ax.scatter(np.full_like(rest, 2), rest, color="black", zorder=3)
+    if labels is not None:
+        # Players with the same early average share one label instead of overprinting.
+        names_at: dict[float, list[str]] = {}
+        for name, value in zip(labels, early, strict=True):
+            names_at.setdefault(round(float(value), 6), []).append(str(name))
+        for value, names in names_at.items():
+            ax.annotate(", ".join(names), (0, value), xytext=(-6, 0), textcoords="offset points",
+                        ha="right", va="center", fontsize=6.5)  # fmt: skip
+    ax.set_xticks([0, 1, 2], ["First 45 at-bats", "James-Stein", "Rest of season"])
+    ax.set_xlim(-1.6, 2.3)
+    ax.set_ylabel("Batting average")
+    fig.tight_layout()
+    return fig
+
+
+# --- Pooling (chapter "Pooling: complete, none or partial?") ---------------------------------
+
+#: Colours of the estimators and the truth, shared by the pooling figures.
+POOLING_COLORS = {
+    "truth": "tab:orange",
+    "no pooling": "tab:blue",
+    "partial pooling": "tab:purple",
+    "complete pooling": "0.35",
+}
+
+
+def _pool_columns(frame, columns, name):
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"`{name}` must be a pandas DataFrame, got {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"`{name}` lacks column(s) {missing}; it has {list(frame.columns)}.")
+
+
+def _pool_wide(estimates, group):
+    """Estimates as one row per group, one column per method (plus ``truth``)."""
+    from companion.pooling import METHODS
+
+    _pool_columns(estimates, [group, "method", "mean", "lower", "upper"], "estimates")
+    missing = [m for m in METHODS if m not in set(estimates["method"])]
+    if missing:
+        raise ValueError(
+            f"`estimates` lacks method(s) {missing}: pass pooling_estimates of fits keyed "
+            f"{list(METHODS)}."
+        )
+    wide = estimates.pivot_table(index=group, columns="method", values=["mean", "lower", "upper"],
+                                 observed=True)  # fmt: skip
+    truth = None
+    if "truth" in estimates.columns:
+        truth = estimates.groupby(group, observed=True)["truth"].first()
+    return wide, truth
+
+
+def _pool_short(label) -> str:
+    """'School 3' -> '3'; other labels unchanged."""
+    text = str(label)
+    return text.removeprefix("School ") if text.startswith("School ") else text
+
+
+def _pool_spread(values, gap: float):
+    """Label positions near ``values`` but at least ``gap`` apart (same order)."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values)
+    placed = values[order].copy()
+    for i in range(1, placed.size):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    placed -= (placed - values[order]).mean()  # keep the labels centred on the points
+    result = np.empty_like(placed)
+    result[order] = placed
+    return result
+
+
+def plot_school_data(
+    data,
+    *,
+    truth=None,
+    group: str = "school",
+    outcome: str = "score",
+    population_mean: float | None = None,
+    ax=None,
+    seed: int = 0,
+):
+    """Individual outcomes by group, with each group's sample mean (and true mean).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit, with columns ``group`` and ``outcome``.
+    truth : pandas.Series, optional
+        True group means indexed by group, drawn as diamonds.
+    group, outcome : str, default "school", "score"
+    population_mean : float, optional
+        Drawn as a dashed horizontal line (e.g. the simulation's alpha).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure otherwise.
+    seed : int, default 0
+        Seed of the horizontal jitter of the points.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from companion import simulate_schools
+    >>> data, truth = simulate_schools(seed=1, return_truth=True)
+    >>> fig = plot_school_data(data, truth=truth, population_mean=75)
+    >>> fig.axes[0].get_ylabel()
+    'score'
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from companion.models import grouped_data
+
+    d = grouped_data(data, group=group, outcome=outcome)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
+    rng = np.random.default_rng(seed)
+    positions = np.arange(d.n_groups)
+    ax.scatter(d.group_idx + rng.uniform(-0.2, 0.2, d.y.size), d.y, s=12, alpha=0.5,
+               color="tab:blue", linewidths=0, label="student")  # fmt: skip
+    ax.scatter(positions, d.group_means(), marker="_", s=600, linewidths=2.5, color="black",
+               label="sample mean", zorder=3)  # fmt: skip
+    if truth is not None:
+        true_values = truth.reindex(d.groups).to_numpy(dtype=float)
+        ax.scatter(positions, true_values, marker="D", s=36, color=POOLING_COLORS["truth"],
+                   label="true mean", zorder=4)  # fmt: skip
+    if population_mean is not None:
+        ax.axhline(population_mean, linestyle="--", color="grey", linewidth=1)
+    ax.set_xticks(positions, [_pool_short(g) for g in d.groups])
+    ax.set_xlabel(group)
+    ax.set_ylabel(outcome)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False,
+              fontsize="small")  # fmt: skip
+    return ax.figure
+
+
+def _pool_columns_panel(ax, wide, truth, population_mean):
+    """Panel: every group's estimate under truth and each method, side by side."""
+    import numpy as np
+
+    from companion.pooling import METHODS
+
+    columns = (["truth"] if truth is not None else []) + list(METHODS)
+    values = np.column_stack(
+        ([truth.to_numpy()] if truth is not None else [])
+        + [wide[("mean", m)].to_numpy() for m in METHODS]
+    )
+    x = np.arange(len(columns))
+    gap = 0.045 * (np.ptp(values) or 1.0)
+    label_y = _pool_spread(values[:, 0], gap)
+    for row, label, y in zip(values, wide.index, label_y, strict=True):
+        ax.plot(x, row, color="0.7", linewidth=0.8, zorder=1)
+        ax.text(x[0] - 0.12, y, _pool_short(label), ha="right", va="center", fontsize=7)
+    for j, column in enumerate(columns):
+        marker = "D" if column == "truth" else "o"
+        ax.scatter(np.full(len(values), x[j]), values[:, j], s=28, zorder=2,
+                   color=POOLING_COLORS[column], marker=marker)  # fmt: skip
+    if population_mean is not None:
+        ax.axhline(population_mean, linestyle="--", color="grey", linewidth=1)
+    ax.set_xticks(x, [c.replace(" pooling", "\npooling") for c in columns])
+    ax.set_xlim(-0.6, x[-1] + 0.3)
+    ax.set_ylabel("estimated mean")
+    ax.set_title("(b) Estimates side by side", loc="left", fontsize="medium")
+
+
+def _pool_shrinkage_panel(ax, wide, population_mean):
+    """Panel: partial- against no-pooling estimates, arrows from the identity line."""
+    raw = wide[("mean", "no pooling")].to_numpy()
+    partial = wide[("mean", "partial pooling")].to_numpy()
+    low, high = min(raw.min(), partial.min()), max(raw.max(), partial.max())
+    pad = 0.08 * (high - low)
+    ax.plot([low - pad, high + pad], [low - pad, high + pad], color="grey", linestyle=":",
+            linewidth=1, label="no shrinkage (y = x)")  # fmt: skip
+    if population_mean is not None:
+        ax.axhline(population_mean, color="grey", linestyle="--", linewidth=1,
+                   label="population mean")  # fmt: skip
+    label_y = _pool_spread(partial, 0.045 * (high - low))
+    for x, y, label, text_y in zip(raw, partial, wide.index, label_y, strict=True):
+        ax.annotate("", xy=(x, y), xytext=(x, x),
+                    arrowprops={"arrowstyle": "->", "color": POOLING_COLORS["partial pooling"]})
+        ax.text(x + 0.02 * (high - low), text_y, _pool_short(label), fontsize=7, va="center")
+    ax.scatter(raw, partial, s=28, color=POOLING_COLORS["partial pooling"], zorder=3)
+    ax.set_xlabel("no-pooling estimate (school mean)")
+    ax.set_ylabel("partial-pooling estimate")
+    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    ax.set_title("(c) Shrinkage towards the population mean", loc="left", fontsize="medium")
+
+
+def _pool_forest_panel(ax, wide, truth):
+    """Panel: a forest plot of each group's interval under each method."""
+    import numpy as np
+
+    from companion.pooling import METHODS
+
+    rows = np.arange(len(wide))[::-1]  # first group on top
+    offsets = np.linspace(0.25, -0.25, len(METHODS))
+    for method, offset in zip(METHODS, offsets, strict=True):
+        y = rows + offset
+        ax.hlines(y, wide[("lower", method)], wide[("upper", method)],
+                  color=POOLING_COLORS[method], linewidth=1.6)  # fmt: skip
+        ax.scatter(wide[("mean", method)], y, s=16, color=POOLING_COLORS[method], label=method,
+                   zorder=3)  # fmt: skip
+    if truth is not None:
+        ax.scatter(truth.to_numpy(), rows, marker="D", s=30, color=POOLING_COLORS["truth"],
+                   edgecolors="black", linewidths=0.5, label="truth", zorder=4)  # fmt: skip
+    ax.set_yticks(rows, [str(g) for g in wide.index])
+    ax.set_xlabel("school mean (posterior mean and interval)")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False,
+              fontsize="small", handletextpad=0.2, columnspacing=0.8)  # fmt: skip
+    ax.set_title("(d) Intervals", loc="left", fontsize="medium", pad=22)
+
+
+def plot_pooling_panels(
+    data,
+    estimates,
+    *,
+    group: str = "school",
+    outcome: str = "score",
+    population_mean: float | None = None,
+    seed: int = 0,
+):
+    """Four views of complete, no and partial pooling in one figure.
+
+    (a) the raw data by group; (b) each group's true mean and its three
+    estimates side by side; (c) the shrinkage plot, partial- against
+    no-pooling estimates, with arrows from the identity line; (d) a forest
+    plot of the posterior intervals of the three models.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Individual data with columns ``group`` and ``outcome``.
+    estimates : pandas.DataFrame
+        Output of :func:`companion.pooling_estimates` for fits keyed
+        ``"no pooling"``, ``"partial pooling"`` and ``"complete pooling"``
+        (with a ``truth`` column for (b) and (d) to show the truth).
+    group, outcome : str, default "school", "score"
+    population_mean : float, optional
+        Drawn as a dashed line, e.g. the posterior mean of the population
+        mean.
+    seed : int, default 0
+        Seed of the jitter in (a).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With four axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from companion import simulate_schools, sample  # doctest: +SKIP
+    >>> fig = plot_pooling_panels(data, estimates)  # doctest: +SKIP
+    >>> len(fig.axes)  # doctest: +SKIP
+    4
+    """
+    import matplotlib.pyplot as plt
+
+    wide, truth = _pool_wide(estimates, group)
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8.4), layout="constrained")
+    plot_school_data(data, truth=None, group=group, outcome=outcome,
+                     population_mean=population_mean, ax=axes[0, 0], seed=seed)  # fmt: skip
+    axes[0, 0].set_title("(a) Scores by school", loc="left", fontsize="medium", pad=22)
+    _pool_columns_panel(axes[0, 1], wide, truth, population_mean)
+    _pool_shrinkage_panel(axes[1, 0], wide, population_mean)
+    _pool_forest_panel(axes[1, 1], wide, truth)
+    return fig
+
+
+def plot_pooling_risk(risk, *, bins: int = 10):
+    """How far each estimator falls from the truth over simulated data sets.
+
+    (a) the RMSE over the schools of each data set, per method; (b) the
+    difference in that RMSE between partial and no pooling, per data set;
+    (c) the RMSE by how far a school's true mean lies from the population
+    mean.
+
+    Parameters
+    ----------
+    risk : pandas.DataFrame
+        Output of :func:`companion.pooling_risk`.
+    bins : int, default 10
+        Number of equal-count distance bins in (c).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With three axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from companion import pooling_risk
+    >>> fig = plot_pooling_risk(pooling_risk(n_sims=30, seed=1), bins=4)
+    >>> len(fig.axes)
+    3
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from companion.pooling import METHODS, pooling_rmse
+
+    per_sim = pooling_rmse(risk, by="sim").pivot(index="sim", columns="method", values="rmse")
+    by_distance = pooling_rmse(risk, by="distance", bins=bins)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.9), layout="constrained")
+
+    ax = axes[0]
+    box = ax.boxplot([per_sim[m].to_numpy() for m in METHODS], showfliers=False,
+                     tick_labels=[m.replace(" pooling", "\npooling") for m in METHODS],
+                     patch_artist=True, widths=0.55, medianprops={"color": "black"})  # fmt: skip
+    for patch, method in zip(box["boxes"], METHODS, strict=True):
+        patch.set_facecolor(POOLING_COLORS[method])
+        patch.set_alpha(0.6)
+    ax.set_ylabel("RMSE over the schools of a data set")
+    ax.set_title("(a) Error per data set", loc="left", fontsize="medium")
+
+    ax = axes[1]
+    difference = per_sim["partial pooling"] - per_sim["no pooling"]
+    ax.hist(difference, bins=40, color=POOLING_COLORS["partial pooling"], alpha=0.7)
+    ax.axvline(0, color="black", linewidth=1)
+    ax.text(0.98, 0.97, f"partial pooling closer\nin {(difference < 0).mean():.0%} of data sets",
+            transform=ax.transAxes, ha="right", va="top", fontsize="small")  # fmt: skip
+    ax.set_xlabel("RMSE(partial) − RMSE(no pooling)")
+    ax.set_ylabel("data sets")
+    ax.set_title("(b) Partial against no pooling", loc="left", fontsize="medium")
+
+    ax = axes[2]
+    for method in METHODS:
+        rows = by_distance[by_distance["method"] == method]
+        ax.plot(rows["distance"], rows["rmse"], marker="o", markersize=4,
+                color=POOLING_COLORS[method], label=method)  # fmt: skip
+    shown = by_distance.loc[by_distance["method"] != METHODS[2], "rmse"]
+    ax.set_ylim(0.85 * float(np.min(shown)), 1.3 * float(np.max(shown)))
+    ax.set_xlabel("|true school mean − α|")
+    ax.set_ylabel("RMSE")
+    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    ax.set_title("(c) By how extreme the school is", loc="left", fontsize="medium")
+    return fig
+
+
+# --- Computation: the funnel and the parameterisations (chapter "Computation") ---
+
+
+def plot_funnel(fits, group=0, *, variable: str | None = None):
+    r"""The funnel: one group's parameter against :math:`\log\tau`, divergences in red.
+
+    Parameters
+    ----------
+    fits : mapping of str to xarray.DataTree
+        Fits of :func:`companion.hierarchical_model`, one panel each, titled
+        by their key (for example ``{"centred": ..., "non-centred": ...}``).
+    group : label or int, default 0
+        The group shown, by label or position.
+    variable : str, optional
+        Passed to :func:`companion.funnel_draws`: by default :math:`z_j` for
+        a non-centred fit (the sampler's coordinate) and :math:`\theta_j`
+        otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Panels share the :math:`\log\tau` axis.
+
+    Examples
+    --------
+    >>> from arviz import from_dict
+    >>> rng = np.random.default_rng(0)
+    >>> fit = from_dict({"posterior": {"tau": rng.exponential(size=(2, 50)),
+    ...                                "theta": rng.normal(size=(2, 50, 3))},
+    ...                  "sample_stats": {"diverging": rng.uniform(size=(2, 50)) < 0.1}},
+    ...                 dims={"theta": ["school"]})
+    >>> fig = plot_funnel({"centred": fit, "again": fit})
+    >>> fig.axes[0].get_ylabel()
+    'Log between-group sd, $\\log\\tau$'
+    """
+    import matplotlib.pyplot as plt
+
+    from companion.diagnostics import funnel_draws
+
+    if not hasattr(fits, "items") or len(fits) == 0:
+        raise TypeError("`fits` must be a non-empty mapping of names to fits.")
+    fig, axes = plt.subplots(1, len(fits), figsize=(4.2 * len(fits), 3.9), sharey=True,
+                             squeeze=False)  # fmt: skip
+    for ax, (name, fit) in zip(axes[0], fits.items(), strict=True):
+        draws = funnel_draws(fit, group, variable=variable)
+        column = draws.columns[3]
+        bad = draws["diverging"].to_numpy()
+        ax.scatter(draws.loc[~bad, column], draws.loc[~bad, "log_tau"], s=4, alpha=0.25,
+                   color="tab:blue", linewidths=0, label="draw")  # fmt: skip
+        ax.scatter(draws.loc[bad, column], draws.loc[bad, "log_tau"], s=14, color="tab:red",
+                   label="divergent")  # fmt: skip
+        symbol = r"\theta" if column == "theta" else column
+        ax.set_xlabel(f"${symbol}_j$ for {draws.attrs['dim']} {draws.attrs['group']}")
+        ax.set_title(f"{name}: {int(bad.sum())} divergent", fontsize=10)
+    axes[0, 0].set_ylabel(r"Log between-group sd, $\log\tau$")
+    axes[0, 0].legend(frameon=False, loc="lower left", markerscale=2)
+    fig.tight_layout()
+    return fig
+
+
+_METRIC_LABELS = {
+    "ess_per_second": "Smallest bulk ESS per second",
+    "ess_per_1k_gradients": "Smallest bulk ESS per 1,000 gradients",
+    "min_ess_bulk": "Smallest bulk ESS",
+}
+
+
+def plot_parameterization_comparison(table, *, metric: str = "ess_per_second",
+                                     data: str = "data"):
+    """Efficiency and divergences of each parameterisation, one dot per seed.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows from :func:`companion.compare_parameterizations` for one or
+        more data sets, with a column naming the data set.
+    metric : str, default "ess_per_second"
+        Efficiency column for the left panel (log scale), e.g.
+        ``"ess_per_1k_gradients"`` or ``"min_ess_bulk"``.
+    data : str, default "data"
+        Column naming the data set; data sets appear in order of appearance,
+        their names wrapped at 14 characters.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: ``metric``; right: divergent transitions (symmetric log scale,
+        so zero shows). Bars mark the median over seeds.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"data": ["a"] * 4, "seed": [1, 2, 1, 2],
+    ...                       "parameterization": ["centered"] * 2 + ["noncentered"] * 2,
+    ...                       "ess_per_second": [900.0, 1100.0, 400.0, 500.0],
+    ...                       "divergences": [0, 3, 1, 0]})
+    >>> fig = plot_parameterization_comparison(table)
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['Smallest bulk ESS per second', 'Divergent transitions']
+    """
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    needed = [data, "parameterization", metric, "divergences"]
+    missing = [c for c in needed if c not in getattr(table, "columns", [])]
+    if missing:
+        raise ValueError(f"`table` lacks column(s) {missing}.")
+    names = list(dict.fromkeys(table[data]))
+    styles = {"centered": ("centred", "tab:orange", "o", -0.15),
+              "noncentered": ("non-centred", "tab:blue", "s", 0.15)}  # fmt: skip
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.8))
+    for kind, (label, color, marker, offset) in styles.items():
+        for ax, column in ((left, metric), (right, "divergences")):
+            for i, name in enumerate(names):
+                values = table.loc[(table[data] == name) & (table["parameterization"] == kind),
+                                   column].to_numpy(dtype=float)  # fmt: skip
+                if values.size == 0:
+                    continue
+                jitter = np.linspace(-0.05, 0.05, values.size)
+                ax.scatter(i + offset + jitter, values, color=color, marker=marker, s=22,
+                           label=label if i == 0 else None)  # fmt: skip
+                ax.hlines(np.median(values), i + offset - 0.1, i + offset + 0.1, color=color,
+                          linewidth=2)  # fmt: skip
+    left.set_yscale("log")
+    right.set_yscale("symlog", linthresh=1)
+    right.set_ylim(bottom=-0.5)
+    left.set_ylabel(_METRIC_LABELS.get(metric, metric))
+    right.set_ylabel("Divergent transitions")
+    for ax in (left, right):
+        ax.set_xticks(range(len(names)), [textwrap.fill(str(n), 14) for n in names])
+        ax.set_xlim(-0.5, len(names) - 0.5)
+    left.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+# --- Checking (chapter "Checking hierarchical models") ------------------------------------------
+
+
+def plot_prior_predictive(
+    prior,
+    *,
+    group: str = "school",
+    n_lines: int = 50,
+    limits: tuple[float, float] | None = None,
+    xlabel: str = "Test score",
+):
+    r"""Prior predictive check: simulated data sets and the spread of their group means.
+
+    Parameters
+    ----------
+    prior : xarray.DataTree
+        From :func:`companion.sample_prior_predictive` (with ``prior``,
+        ``prior_predictive``, ``observed_data`` and ``constant_data``).
+    group : str, default "school"
+        Name of the group dimension.
+    n_lines : int, default 50
+        Simulated data sets drawn as density curves in the left panel.
+    limits : (low, high), optional
+        Range of possible outcomes (e.g. ``(0, 100)`` for test scores), shaded
+        outside.
+    xlabel : str, default "Test score"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: kernel density estimates of ``n_lines`` simulated data sets
+        (tall spikes are cut) and of the observed data; right: histogram of
+        the standard deviation of the group means over all prior draws, with
+        the observed value.
+
+    Examples
+    --------
+    >>> from companion import hierarchical_model, sample_prior_predictive, simulate_schools
+    >>> prior = sample_prior_predictive(hierarchical_model(simulate_schools(seed=1)),
+    ...                                 draws=20, seed=1)
+    >>> len(plot_prior_predictive(prior, n_lines=10).axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+    from scipy import stats
+
+    from companion.checking import group_statistic_draws
+
+    observed = prior["observed_data"]["y"].to_numpy().ravel()
+    simulated = prior["prior_predictive"]["y"].to_numpy().reshape(-1, observed.size)
+    shown = simulated[: max(1, min(n_lines, len(simulated)))]
+    low, high = np.quantile(shown, [0.005, 0.995])
+    low, high = min(low, observed.min()), max(high, observed.max())
+    grid = np.linspace(low, high, 300)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.6))
+    for i, data in enumerate(shown):
+        left.plot(grid, stats.gaussian_kde(data)(grid), color="tab:blue", alpha=0.3,
+                  linewidth=0.8, label="prior predictive" if i == 0 else None)  # fmt: skip
+    observed_density = stats.gaussian_kde(observed)(grid)
+    left.plot(grid, observed_density, color="black", linewidth=2, label="observed")
+    # Data sets with a tiny sigma are tall spikes: cut them rather than flatten the rest.
+    left.set_ylim(0, 3 * observed_density.max())
+    left.set_xlim(low, high)
+    if limits is not None:
+        shade = {"color": "grey", "alpha": 0.2, "linewidth": 0}
+        if low < limits[0]:
+            left.axvspan(low, limits[0], label="impossible", **shade)
+        if high > limits[1]:
+            left.axvspan(limits[1], high, label=None if low < limits[0] else "impossible", **shade)
+    left.set_xlabel(xlabel)
+    left.set_ylabel("Density")
+    left.legend(frameon=False, fontsize="small")
+
+    observed_means, replicated_means = group_statistic_draws(
+        prior, "mean", group=group, predictive="prior_predictive"
+    )
+    spread = replicated_means.std(axis=1)
+    right.hist(spread, bins=40, color="tab:blue", alpha=0.5, label="prior predictive")
+    right.axvline(observed_means.std(), color="black", linewidth=2, label="observed")
+    right.set_xlabel(f"sd of the {group} means")
+    right.set_ylabel("Simulated data sets")
+    right.legend(frameon=False, fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def _check_hide_unused(axes, used: int, xlabel: str) -> None:
+    """Hide the panels after the first ``used``; label the lowest panel of each column."""
+    nrows, ncols = axes.shape
+    for i, ax in enumerate(axes.flat):
+        if i >= used:
+            ax.set_visible(False)
+        elif i + ncols >= used:
+            ax.set_xlabel(xlabel)
+
+
+def _check_extreme(p_value: float, alpha: float) -> bool:
+    return p_value < alpha / 2 or p_value > 1 - alpha / 2
+
+
+def plot_group_ppc(
+    idata,
+    stats: Sequence[str] = ("mean", "sd", "min", "max"),
+    *,
+    group: str = "school",
+    prob: float = 0.9,
+    ncols: int = 2,
+):
+    r"""Posterior predictive check of each group, one panel per test statistic.
+
+    For each group, the bar is the central ``prob`` interval of the
+    replicated statistic :math:`T(y^{\text{rep}}_j)` and the dot the observed
+    :math:`T(y_j)`, red when its posterior predictive p-value is outside
+    :math:`[(1 - \text{prob})/2,\ 1 - (1 - \text{prob})/2]`.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        A fit with posterior predictive draws (see
+        :func:`companion.checking.group_test_statistics`).
+    stats : sequence of str, default ("mean", "sd", "min", "max")
+    group : str, default "school"
+    prob : float, default 0.9
+    ncols : int, default 2
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = plot_group_ppc(idata, ["mean", "sd"])  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from companion.checking import group_test_statistics
+
+    stats = [stats] if isinstance(stats, str) else list(stats)
+    table = group_test_statistics(idata, stats, group=group, prob=prob)
+    nrows = -(-len(stats) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(8.5, 2.7 * nrows + 0.4), squeeze=False)
+    for ax, (name, rows) in zip(axes.flat, table.groupby("statistic", sort=False), strict=False):
+        x = np.arange(len(rows))
+        ax.vlines(x, rows["lower"], rows["upper"], color="tab:blue", linewidth=4, alpha=0.5)
+        extreme = [_check_extreme(p, 1 - prob) for p in rows["p_value"]]
+        colors = ["tab:red" if flag else "black" for flag in extreme]
+        ax.scatter(x, rows["observed"], color=colors, zorder=3, s=22)
+        ax.set_title(f"T = {name}", fontsize="medium")
+        ax.set_ylabel(f"{name} of scores")
+        ax.set_xticks(x, [str(label).replace("School ", "") for label in rows[group]])
+    _check_hide_unused(axes, len(stats), group.capitalize())
+    handles = [
+        Line2D([], [], color="tab:blue", linewidth=4, alpha=0.5,
+               label=f"replicated, {prob:.0%} interval"),
+        Line2D([], [], color="black", marker="o", linestyle="", label="observed"),
+        Line2D([], [], color="tab:red", marker="o", linestyle="",
+               label=f"observed, p < {(1 - prob) / 2:g} or > {1 - (1 - prob) / 2:g}"),
+    ]  # fmt: skip
+    fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False, fontsize="small")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def plot_new_group_prediction(new_unit, new_group, *, label: str = "existing school",
+                              prob: float = 0.9):  # fmt: skip
+    r"""Predictions for an existing group and for a new group, means and units.
+
+    Parameters
+    ----------
+    new_unit : pandas.DataFrame
+        From :func:`companion.checking.predict_new_unit` (``theta``, ``y_new``).
+    new_group : pandas.DataFrame
+        From :func:`companion.checking.predict_new_group` (``theta_new``,
+        ``y_new``).
+    label : str
+        Name of the existing group, for the legend.
+    prob : float, default 0.9
+        Central intervals marked below each histogram.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: the existing group's mean :math:`\theta_j` and a new group's
+        mean :math:`\tilde\theta`; right: a new unit in each.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> unit = pd.DataFrame({"theta": [1.0, 2.0, 3.0], "y_new": [0.0, 2.0, 5.0]})
+    >>> new = pd.DataFrame({"theta_new": [0.0, 2.0, 4.0], "y_new": [-3.0, 2.0, 7.0]})
+    >>> len(plot_new_group_prediction(unit, new).axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.6))
+    panels = (
+        (axes[0], new_unit["theta"], new_group["theta_new"], "Mean score of the school"),
+        (axes[1], new_unit["y_new"], new_group["y_new"], "Score of a new student"),
+    )
+    tail = (1 - prob) / 2
+    for ax, existing, new, xlabel in panels:
+        values = np.concatenate([existing, new])
+        bins = np.linspace(*np.quantile(values, [0.001, 0.999]), 50)
+        for draws, color, name in ((existing, "tab:blue", label), (new, "tab:orange",
+                                                                   "a new school")):  # fmt: skip
+            ax.hist(draws, bins=bins, density=True, histtype="stepfilled", alpha=0.35,
+                    color=color, label=name)  # fmt: skip
+        ymax = ax.get_ylim()[1]
+        for k, (draws, color) in enumerate(((existing, "tab:blue"), (new, "tab:orange"))):
+            lo, hi = np.quantile(draws, [tail, 1 - tail])
+            ax.plot([lo, hi], [-(0.05 + 0.05 * k) * ymax] * 2, color=color, linewidth=3)
+        ax.set_ylim(-0.14 * ymax, ymax)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("Density")
+    axes[0].legend(frameon=False, fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_loo_comparison(comparison):
+    r"""ELPD differences from the best model, with :math:`\pm 2` standard errors.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        From :func:`companion.checking.compare_loo`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"elpd_diff": [0.0, -3.0], "dse": [0.0, 1.0]}, index=["a", "b"])
+    >>> plot_loo_comparison(table).axes[0].get_xlabel()
+    'ELPD difference from the best model'
+    """
+    import matplotlib.pyplot as plt
+
+    y = np.arange(len(comparison))[::-1]
+    fig, ax = plt.subplots(figsize=(6.5, 0.6 * len(comparison) + 1.2))
+    ax.errorbar(comparison["elpd_diff"], y, xerr=2 * comparison["dse"], fmt="o", color="black",
+                capsize=4)  # fmt: skip
+    ax.axvline(0, color="grey", linestyle="--", linewidth=1)
+    ax.set_yticks(y, comparison.index)
+    ax.set_ylim(y.min() - 0.6, y.max() + 0.6)
+    ax.set_xlabel("ELPD difference from the best model")
+    fig.tight_layout()
+    return fig
+
+
+def plot_pareto_k(models, *, threshold: float = 0.7):
+    r"""Pareto :math:`\hat k` of each observation's PSIS-LOO weights, one panel per model.
+
+    Parameters
+    ----------
+    models : dict of str to xarray.DataTree or pandas.Series
+        Fitted models, or their :func:`companion.checking.pareto_k` values.
+    threshold : float, default 0.7
+        Values above it (red) make the LOO estimate for that observation
+        unreliable.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> k = {"m": pd.Series([0.1, 0.8], index=pd.Index(["A", "B"], name="school"))}
+    >>> plot_pareto_k(k).axes[0].get_ylabel()
+    'Pareto $\\hat k$'
+    """
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from companion.checking import pareto_k
+
+    values = {name: m if isinstance(m, pd.Series) else pareto_k(m) for name, m in models.items()}
+    fig, axes = plt.subplots(1, len(values), figsize=(8.5, 3.2), sharey=True, squeeze=False)
+    top = max(1.0, max(float(k.max()) for k in values.values()) + 0.05)
+    for ax, (name, k) in zip(axes[0], values.items(), strict=True):
+        x = np.arange(len(k))
+        high = k.to_numpy() > threshold
+        ax.scatter(x[~high], k.to_numpy()[~high], color="black", s=18)
+        ax.scatter(x[high], k.to_numpy()[high], color="tab:red", s=24, marker="D")
+        ax.axhline(threshold, color="tab:red", linestyle="--", linewidth=1)
+        ax.set_title(name, fontsize="medium")
+        if len(k) <= 20:
+            ax.set_xticks(x, [str(label) for label in k.index])
+        ax.set_xlabel(str(k.index.name or "observation"))
+        ax.set_ylim(min(0.0, float(k.min()) - 0.05), top)
+    axes[0, 0].set_ylabel(r"Pareto $\hat k$")
+    fig.tight_layout()
+    return fig
+
+
+def plot_sbc_ranks(
+    ranks,
+    *,
+    bins: int = 20,
+    n_draws: int | None = None,
+    prob: float = 0.99,
+    columns: Sequence[str] | None = None,
+    ncols: int = 4,
+):
+    r"""Rank histograms of simulation-based calibration with a binomial band.
+
+    If the ranks are uniform, the count in bin :math:`b` is
+    :math:`\text{Binomial}(N, p_b)`; the grey band covers its central
+    ``prob`` interval, so about ``(1 - prob)`` of the bars are expected
+    outside it by chance.
+
+    Parameters
+    ----------
+    ranks : pandas.DataFrame
+        From :func:`companion.sbc.sbc_ranks` or
+        :func:`companion.sbc.simulation_based_calibration`.
+    bins : int, default 20
+    n_draws : int, optional
+        :math:`L`, read from ``ranks.attrs`` when not given.
+    prob : float, default 0.99
+    columns : sequence of str, optional
+        Parameters to show (default all).
+    ncols : int, default 4
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from companion.sbc import normal_normal_sbc
+    >>> ranks = normal_normal_sbc([10.0, 15.0], n_replicates=40, seed=1)
+    >>> len(plot_sbc_ranks(ranks, bins=5, ncols=2).axes)
+    4
+    """
+    import matplotlib.pyplot as plt
+    from scipy import stats
+
+    from companion.sbc import binned_ranks
+
+    shown = ranks if columns is None else ranks[list(columns)]
+    counts, probabilities = binned_ranks(shown, bins=bins, n_draws=n_draws)
+    n = len(shown)
+    lower = stats.binom.ppf((1 - prob) / 2, n, probabilities)
+    upper = stats.binom.ppf(1 - (1 - prob) / 2, n, probabilities)
+    ncols = min(ncols, counts.shape[1])
+    nrows = -(-counts.shape[1] // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(8.5, 2.0 * nrows + 0.5), squeeze=False,
+                             sharey=True)  # fmt: skip
+    edges = np.arange(bins + 1)
+    for ax, name in zip(axes.flat, counts.columns, strict=False):
+        ax.fill_between(edges, np.append(lower, lower[-1]), np.append(upper, upper[-1]),
+                        step="post", color="grey", alpha=0.3, linewidth=0)  # fmt: skip
+        ax.stairs(counts[name].to_numpy(), edges, fill=True, color="tab:blue", alpha=0.7)
+        for bound in (lower, upper):  # band edges on top of the bars
+            ax.stairs(bound, edges, color="grey", linewidth=0.8)
+        ax.axhline(n / bins, color="black", linewidth=0.8)
+        ax.set_title(str(name), fontsize="small")
+        ax.set_xticks([0, bins / 2, bins], ["0", "L/2", "L"])
+    _check_hide_unused(axes, counts.shape[1], "Rank")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Replicates")
+    fig.tight_layout()
+    return fig
