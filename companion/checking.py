@@ -1,0 +1,464 @@
+r"""Checking fitted hierarchical models: predictive checks, prediction and LOO.
+
+Three questions about a fitted model, one group of functions each:
+
+* **Does the model reproduce the data, school by school?**
+  :func:`group_test_statistics` computes a test statistic :math:`T` (mean,
+  sd, min, max, ...) of each group's observed data and of each replicated
+  data set, and the posterior predictive p-value
+  :math:`p_j = \Pr\{T(y^{\text{rep}}_j) \ge T(y_j) \mid y\}`
+  (Gelman, Meng and Stern 1996).
+* **What does it predict?** :func:`predict_new_group` draws the mean of a
+  school not in the data, :math:`\tilde\theta \sim \mathcal N(\mu, \tau^2)`,
+  and a student in it; :func:`predict_new_unit` draws a new student in a
+  school that *is* in the data, :math:`\tilde y \sim \mathcal N(\theta_j,
+  \sigma^2)`.
+* **Which pooling predicts best?** :func:`compare_loo` compares models by
+  PSIS-LOO (Vehtari, Gelman and Gabry 2017) with ArviZ and counts the
+  observations whose Pareto :math:`\hat k` makes the estimate unreliable;
+  :func:`pareto_k` returns those diagnostics one by one.
+
+Every function takes the :class:`xarray.DataTree` returned by
+:func:`companion.sample`; draws are flattened in chain-major order.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from companion._validation import SeedLike, check_real, check_rng
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+
+__all__ = [
+    "compare_loo",
+    "group_statistic_draws",
+    "group_test_statistics",
+    "pareto_k",
+    "predict_new_group",
+    "predict_new_unit",
+]
+
+Statistic = str | Callable[..., np.ndarray]
+
+
+def _sd(values: np.ndarray, axis: int) -> np.ndarray:
+    return np.std(values, axis=axis, ddof=1)
+
+
+#: Test statistics known by name; each reduces an array along ``axis``.
+STATISTICS: dict[str, Callable[..., np.ndarray]] = {
+    "mean": np.mean,
+    "sd": _sd,
+    "min": np.min,
+    "max": np.max,
+    "median": np.median,
+}
+
+
+# --------------------------------------------------------------------------- helpers
+def _group(idata: object, name: str, hint: str = "") -> xr.Dataset:
+    import xarray as xr
+
+    if not isinstance(idata, xr.DataTree):
+        raise TypeError(
+            "`idata` must be an xarray.DataTree (from companion.sample), "
+            f"got {type(idata).__name__}."
+        )
+    if name not in idata.children:
+        raise ValueError(f"`idata` has no `{name}` group{hint}.")
+    return idata[name].to_dataset()
+
+
+def _draws(dataset: xr.Dataset, var: str, argument: str = "idata") -> np.ndarray:
+    """Draws of ``var`` as an array (chain * draw, ...), chain-major."""
+    if var not in dataset:
+        raise ValueError(f"`{argument}` has no variable {var!r}; it has {list(dataset.data_vars)}.")
+    values = dataset[var].transpose("chain", "draw", ...).to_numpy()
+    return values.reshape(-1, *values.shape[2:])
+
+
+def _statistic(stat: Statistic) -> tuple[str, Callable[..., np.ndarray]]:
+    if callable(stat):
+        return getattr(stat, "__name__", "statistic"), stat
+    if isinstance(stat, str) and stat in STATISTICS:
+        return stat, STATISTICS[stat]
+    raise ValueError(f"`stat` must be one of {sorted(STATISTICS)} or a callable, got {stat!r}.")
+
+
+def _group_labels(idata: xr.DataTree, group: str | None, source: str = "posterior") -> list:
+    if group is None:
+        return ["all"]
+    draws = _group(idata, source)
+    if group not in draws.coords:
+        dims = sorted(d for d in draws.dims if d not in ("chain", "draw"))
+        raise ValueError(f"`group`={group!r} is not a dimension of the {source}; it has {dims}.")
+    return draws[group].to_numpy().tolist()
+
+
+# --------------------------------------------------------------------------- predictive checks
+# Predictive group -> the group holding the parameter draws (and group labels).
+_SOURCES = {"posterior_predictive": "posterior", "prior_predictive": "prior"}
+
+
+def group_statistic_draws(
+    idata: xr.DataTree,
+    stat: Statistic = "mean",
+    *,
+    group: str | None = "school",
+    var_name: str = "y",
+    predictive: str = "posterior_predictive",
+) -> tuple[pd.Series, pd.DataFrame]:
+    r"""Observed and replicated values of a test statistic, one per group.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        With ``posterior_predictive``, ``observed_data`` and the
+        ``constant_data`` variable ``group_idx`` (as from
+        ``companion.sample(model, posterior_predictive=True)``).
+    stat : {"mean", "sd", "min", "max", "median"} or callable
+        The statistic :math:`T`; a callable must reduce along ``axis``, like
+        ``numpy.mean(values, axis=...)``.
+    group : str or None, default "school"
+        Name of the group dimension (the model's group column); ``None``
+        pools all observations into one group labelled ``"all"``.
+    var_name : str, default "y"
+        The observed variable.
+    predictive : {"posterior_predictive", "prior_predictive"}
+        Where the replicated data come from: the posterior (checking a fit)
+        or the prior (a prior predictive check, from
+        :func:`companion.sample_prior_predictive`).
+
+    Returns
+    -------
+    observed : pandas.Series
+        :math:`T(y_j)` for each group.
+    replicated : pandas.DataFrame
+        :math:`T(y^{\text{rep}}_j)`, one row per draw, one column per group.
+
+    Examples
+    --------
+    >>> observed, replicated = group_statistic_draws(idata, "sd")  # doctest: +SKIP
+    >>> (replicated >= observed).mean()  # the p-values  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    name, function = _statistic(stat)
+    if predictive not in _SOURCES:
+        raise ValueError(f"`predictive` must be one of {list(_SOURCES)}, got {predictive!r}.")
+    labels = _group_labels(idata, group, _SOURCES[predictive])
+    hint = "; sample with `posterior_predictive=True`" if predictive[:4] == "post" else ""
+    replicated = _draws(_group(idata, predictive, hint), var_name)
+    observed = _group(idata, "observed_data")[var_name].to_numpy().ravel()
+    if group is None:
+        idx = np.zeros(observed.size, dtype=int)
+    else:
+        idx = _group(idata, "constant_data")["group_idx"].to_numpy().ravel()
+    replicated = replicated.reshape(len(replicated), -1)
+    if replicated.shape[1] != observed.size or idx.size != observed.size:
+        raise ValueError(
+            f"`idata`: {observed.size} observations but {replicated.shape[1]} replicated "
+            f"values and {idx.size} group indices."
+        )
+    sizes = np.bincount(idx, minlength=len(labels))
+    if name == "sd" and (sizes < 2).any():
+        raise ValueError("`stat`='sd' needs at least 2 observations in every group.")
+    obs_values, rep_values = [], []
+    for j in range(len(labels)):
+        in_group = idx == j
+        obs_values.append(float(function(observed[in_group], axis=0)))
+        rep_values.append(function(replicated[:, in_group], axis=1))
+    index = pd.Index(labels, name=group or "group")
+    return (
+        pd.Series(obs_values, index=index, name=name),
+        pd.DataFrame(np.column_stack(rep_values), columns=index),
+    )
+
+
+def group_test_statistics(
+    idata: xr.DataTree,
+    stat: Statistic | Sequence[Statistic] = ("mean", "sd", "min", "max"),
+    *,
+    group: str | None = "school",
+    var_name: str = "y",
+    prob: float = 0.9,
+) -> pd.DataFrame:
+    r"""Posterior predictive checks of each group, for one or more statistics.
+
+    For group :math:`j` and statistic :math:`T`, the posterior predictive
+    p-value is :math:`p_j = \Pr\{T(y^{\text{rep}}_j) \ge T(y_j) \mid y\}`,
+    estimated by the share of posterior draws whose replicated statistic is
+    at least the observed one. Values near 0 or 1 flag a group whose data the
+    model does not reproduce.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        See :func:`group_statistic_draws`.
+    stat : str, callable or a sequence of them, default ("mean", "sd", "min", "max")
+    group, var_name : str
+        See :func:`group_statistic_draws`.
+    prob : float, default 0.9
+        Probability of the central interval of the replicated statistic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per statistic and group, columns ``statistic``, the group
+        labels (named after ``group``, or ``"group"`` when it is None),
+        ``observed``, ``replicated_mean``, ``lower``, ``upper`` and
+        ``p_value``.
+
+    Examples
+    --------
+    >>> checks = group_test_statistics(idata, ["mean", "sd"])  # doctest: +SKIP
+    >>> checks.pivot(index="school", columns="statistic", values="p_value")  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    prob = check_real(prob, "prob")
+    if not 0 < prob < 1:
+        raise ValueError(f"`prob` must be in (0, 1), got {prob}.")
+    stats = [stat] if isinstance(stat, str) or callable(stat) else list(stat)
+    if not stats:
+        raise ValueError("`stat` must name at least one statistic.")
+    tables = []
+    for one in stats:
+        observed, replicated = group_statistic_draws(idata, one, group=group, var_name=var_name)
+        tail = (1 - prob) / 2
+        tables.append(
+            pd.DataFrame(
+                {
+                    "statistic": observed.name,
+                    observed.index.name: observed.index,
+                    "observed": observed.to_numpy(),
+                    "replicated_mean": replicated.mean().to_numpy(),
+                    "lower": replicated.quantile(tail).to_numpy(),
+                    "upper": replicated.quantile(1 - tail).to_numpy(),
+                    "p_value": (replicated >= observed).mean().to_numpy(),
+                }
+            )
+        )
+    return pd.concat(tables, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- prediction
+def _noise(posterior: xr.Dataset, se: float | None) -> np.ndarray | float | None:
+    if se is not None:
+        return check_real(se, "se", positive=True)
+    if "sigma" in posterior:
+        return _draws(posterior, "sigma")
+    return None
+
+
+def predict_new_group(
+    idata: xr.DataTree, *, se: float | None = None, seed: SeedLike = None
+) -> pd.DataFrame:
+    r"""Draws of a new group's mean and of a new unit in that new group.
+
+    For each posterior draw :math:`(\mu, \tau, \sigma)` this draws
+    :math:`\tilde\theta \sim \mathcal N(\mu, \tau^2)` and
+    :math:`\tilde y \sim \mathcal N(\tilde\theta, \sigma^2)`, so that
+    :math:`\operatorname{Var}(\tilde y \mid y) = \operatorname{Var}(\mu \mid y)
+    + E(\tau^2 \mid y) + E(\sigma^2 \mid y)`.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        Posterior of a hierarchical model (with ``mu`` and ``tau``).
+    se : float, optional
+        Standard deviation of a new observation around :math:`\tilde\theta`
+        instead of the posterior ``sigma``; required for summary-data models
+        (no ``sigma``) to get ``y_new``, for example a new school's known
+        standard error.
+    seed : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per posterior draw (chain-major): ``theta_new`` and, when a
+        noise scale is known, ``y_new``.
+
+    Examples
+    --------
+    >>> new = predict_new_group(idata, seed=1)  # doctest: +SKIP
+    >>> new.quantile([0.05, 0.95])  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    posterior = _group(idata, "posterior")
+    for var in ("mu", "tau"):
+        if var not in posterior:
+            raise ValueError(
+                f"`idata` has no {var!r}: predicting a new group needs a hierarchical model."
+            )
+    rng = check_rng(seed)
+    mu, tau = _draws(posterior, "mu"), _draws(posterior, "tau")
+    theta_new = rng.normal(mu, tau)
+    result = {"theta_new": theta_new}
+    noise = _noise(posterior, se)
+    if noise is not None:
+        result["y_new"] = rng.normal(theta_new, noise)
+    return pd.DataFrame(result)
+
+
+def predict_new_unit(
+    idata: xr.DataTree,
+    label: object,
+    *,
+    group: str = "school",
+    se: float | None = None,
+    seed: SeedLike = None,
+) -> pd.DataFrame:
+    r"""Draws of a new unit (student) in a group that is in the data.
+
+    For each posterior draw, :math:`\tilde y \sim \mathcal N(\theta_j,
+    \sigma^2)`, so :math:`\operatorname{Var}(\tilde y \mid y) =
+    \operatorname{Var}(\theta_j \mid y) + E(\sigma^2 \mid y)`.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        Posterior with ``theta`` over the ``group`` dimension.
+    label : object
+        The group, for example ``"School 2"``.
+    group : str, default "school"
+        Name of the group dimension.
+    se : float, optional
+        Noise scale instead of the posterior ``sigma`` (required for
+        summary-data models).
+    seed : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per posterior draw: ``theta`` (the group's mean) and ``y_new``.
+
+    Examples
+    --------
+    >>> new = predict_new_unit(idata, "School 2", seed=1)  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    labels = _group_labels(idata, group)
+    if label not in labels:
+        raise ValueError(f"`label`={label!r} is not a group of `idata`; groups are {labels}.")
+    posterior = _group(idata, "posterior")
+    theta = _draws(posterior, "theta")[:, labels.index(label)]
+    noise = _noise(posterior, se)
+    if noise is None:
+        raise ValueError("`idata` has no 'sigma' (summary data): pass the noise scale as `se`.")
+    rng = check_rng(seed)
+    return pd.DataFrame({"theta": theta, "y_new": rng.normal(theta, noise)})
+
+
+# --------------------------------------------------------------------------- LOO
+#: Pareto k above which a PSIS-LOO term is unreliable (Vehtari et al. 2024).
+K_THRESHOLD = 0.7
+
+_PARETO_WARNING = "Estimated shape parameter of Pareto distribution is greater than"
+
+
+def _loo(idata: xr.DataTree, name: str):
+    import arviz as az
+
+    _group(idata, "log_likelihood", "; sample with `log_likelihood=True`")
+    with warnings.catch_warnings():
+        # High k values are not hidden: compare_loo and pareto_k report them.
+        warnings.filterwarnings("ignore", message=_PARETO_WARNING, category=UserWarning)
+        try:
+            return az.loo(idata, pointwise=True)
+        except (TypeError, ValueError, KeyError) as err:
+            raise ValueError(f"`models[{name!r}]`: PSIS-LOO failed: {err}") from err
+
+
+def pareto_k(idata: xr.DataTree) -> pd.Series:
+    r"""Pareto :math:`\hat k` of each observation's PSIS-LOO importance weights.
+
+    Values above 0.7 mean the importance sampling estimate of that
+    observation's leave-one-out predictive density is unreliable (Vehtari et
+    al. 2024).
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by the observation coordinate (``obs``, or the group for
+        summary data).
+
+    Examples
+    --------
+    >>> pareto_k(idata).max()  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    k = _loo(idata, "idata").pareto_k
+    dim = k.dims[0]
+    return pd.Series(k.to_numpy(), index=pd.Index(k[dim].to_numpy(), name=dim), name="pareto_k")
+
+
+def compare_loo(
+    models: Mapping[str, xr.DataTree], *, threshold: float = K_THRESHOLD
+) -> pd.DataFrame:
+    r"""Compare models by PSIS-LOO, with Pareto-:math:`\hat k` counts.
+
+    Wraps :func:`arviz.loo` and :func:`arviz.compare` (ArviZ 1.x). The
+    expected log pointwise predictive density
+    :math:`\widehat{\text{elpd}}_{\text{loo}} = \sum_i \log p(y_i \mid y_{-i})`
+    is estimated for each model; differences are relative to the best one.
+
+    Parameters
+    ----------
+    models : dict of str to xarray.DataTree
+        At least two fitted models (with a ``log_likelihood`` group) of the
+        same observations.
+    threshold : float, default 0.7
+        Pareto :math:`\hat k` above which an observation counts as
+        unreliable.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model, best first: ``elpd``, ``se``, ``elpd_diff``
+        (negative: worse than the best), ``dse`` (standard error of the
+        difference), ``p_loo`` (effective number of parameters), ``n_obs``,
+        ``n_high_k`` (observations with :math:`\hat k >` ``threshold``) and
+        ``max_k``.
+
+    Examples
+    --------
+    >>> compare_loo({"partial": fit_partial, "complete": fit_complete})  # doctest: +SKIP
+    """
+    import arviz as az
+    import pandas as pd
+
+    if not isinstance(models, Mapping) or len(models) < 2:
+        raise ValueError("`models` must be a dict of at least two fitted models.")
+    threshold = check_real(threshold, "threshold")
+    loos = {str(name): _loo(idata, str(name)) for name, idata in models.items()}
+    sizes = {name: loo.n_data_points for name, loo in loos.items()}
+    if len(set(sizes.values())) > 1:
+        raise ValueError(f"`models` predict different numbers of observations: {sizes}.")
+    comparison = az.compare(loos, round_to="none")
+    rows = {}
+    for name in comparison.index:
+        k = loos[name].pareto_k.to_numpy()
+        rows[name] = {
+            "elpd": comparison.loc[name, "elpd"],
+            "se": comparison.loc[name, "se"],
+            "elpd_diff": comparison.loc[name, "elpd_diff"],
+            "dse": comparison.loc[name, "dse"],
+            "p_loo": comparison.loc[name, "p"],
+            "n_obs": sizes[name],
+            "n_high_k": int((k > threshold).sum()),
+            "max_k": float(k.max()),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "model"
+    return table

@@ -1,0 +1,419 @@
+r"""Simulation-based calibration (Talts et al. 2018).
+
+If parameters are drawn from the prior, :math:`\tilde\theta \sim p(\theta)`,
+data from the model, :math:`\tilde y \sim p(y \mid \tilde\theta)`, and
+:math:`L` draws :math:`\theta^{(1)}, \dots, \theta^{(L)}` from the posterior
+:math:`p(\theta \mid \tilde y)`, then the rank
+
+.. math:: r = \#\{\, l : \theta^{(l)} < \tilde\theta \,\}
+
+is uniform on :math:`\{0, 1, \dots, L\}`. A sampler that draws from the
+wrong distribution (too narrow, too wide, biased) leaves a mark on the
+histogram of ranks over many replicates.
+
+* :func:`sbc_ranks` computes ranks from true values and posterior draws;
+* :func:`simulation_based_calibration` runs the whole loop for a PyMC model
+  from :mod:`companion.models`, compiling it once with nutpie;
+* :func:`normal_normal_sbc` runs it with the *exact* posterior of the
+  normal-normal model (:func:`companion.normal_normal_posterior`), which
+  needs no MCMC, and can distort that posterior on purpose;
+* :func:`binned_ranks` and :func:`rank_uniformity_test` bin the ranks and
+  test their uniformity with a chi-square test.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from companion._validation import SeedLike, check_real, check_rng, check_vector
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pymc as pm
+
+__all__ = [
+    "binned_ranks",
+    "normal_normal_sbc",
+    "rank_uniformity_test",
+    "sbc_ranks",
+    "simulation_based_calibration",
+]
+
+#: Variables whose calibration is checked by default, when the model has them.
+DEFAULT_VARS = ("mu", "tau", "sigma", "theta")
+
+
+def _check_count(value: object, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    return value
+
+
+# --------------------------------------------------------------------------- ranks
+def sbc_ranks(truth: Mapping[str, object], draws: Mapping[str, object]) -> pd.DataFrame:
+    r"""Rank of each true value among its replicate's posterior draws.
+
+    Parameters
+    ----------
+    truth : dict of str to array-like
+        For each scalar parameter, its true value in each of :math:`N`
+        replicates, shape ``(N,)``.
+    draws : dict of str to array-like
+        The same keys; posterior draws of shape ``(N, L)``: row ``i`` holds
+        the :math:`L` draws given replicate ``i``'s data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replicate, one column per parameter, integer ranks in
+        ``0..L``; ``attrs["n_draws"]`` is :math:`L`.
+
+    Examples
+    --------
+    >>> ranks = sbc_ranks({"mu": [0.0, 1.0]}, {"mu": [[-1, 0.5, 2], [0, 0.5, 0.9]]})
+    >>> ranks["mu"].tolist(), ranks.attrs["n_draws"]
+    ([1, 3], 3)
+    """
+    import pandas as pd
+
+    if not isinstance(truth, Mapping) or not truth:
+        raise ValueError("`truth` must be a non-empty dict of parameter name to values.")
+    if not isinstance(draws, Mapping) or set(draws) != set(truth):
+        raise ValueError("`draws` must be a dict with the same keys as `truth`.")
+    columns, shape = {}, None
+    for name, values in truth.items():
+        true = check_vector(values, f"truth[{name!r}]")
+        posterior = np.asarray(draws[name], dtype=float)
+        if posterior.ndim != 2 or posterior.shape[0] != true.size:
+            raise ValueError(
+                f"`draws[{name!r}]` must have shape ({true.size}, L), got {posterior.shape}."
+            )
+        if shape is not None and posterior.shape != shape:
+            raise ValueError(f"`draws[{name!r}]` has shape {posterior.shape}, others {shape}.")
+        if np.isnan(posterior).any():
+            raise ValueError(f"`draws[{name!r}]` contains NaN.")
+        shape = posterior.shape
+        columns[name] = (posterior < true[:, None]).sum(axis=1)
+    ranks = pd.DataFrame(columns)
+    ranks.index.name = "replicate"
+    ranks.attrs["n_draws"] = int(shape[1])
+    return ranks
+
+
+def _n_draws(ranks: pd.DataFrame, n_draws: int | None) -> int:
+    import pandas as pd
+
+    if not isinstance(ranks, pd.DataFrame) or ranks.empty:
+        raise ValueError("`ranks` must be a non-empty DataFrame (from sbc_ranks).")
+    if n_draws is None:
+        n_draws = ranks.attrs.get("n_draws")
+        if n_draws is None:
+            raise ValueError("`n_draws` is needed: `ranks` does not record it in attrs.")
+    n_draws = _check_count(n_draws, "n_draws", 1)
+    values = ranks.to_numpy()
+    if (values < 0).any() or (values > n_draws).any():
+        raise ValueError(f"`ranks` must lie in 0..{n_draws} (`n_draws`).")
+    return n_draws
+
+
+def binned_ranks(
+    ranks: pd.DataFrame, *, bins: int = 20, n_draws: int | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    r"""Counts of ranks in ``bins`` bins, with each bin's probability under uniformity.
+
+    Rank :math:`r \in \{0, \dots, L\}` goes to bin
+    :math:`\lfloor r \cdot B / (L + 1) \rfloor`; when :math:`B` does not
+    divide :math:`L + 1` the bins hold unequal numbers of rank values, which
+    the returned probabilities account for.
+
+    Returns
+    -------
+    counts : pandas.DataFrame
+        One row per bin, one column per parameter.
+    probabilities : numpy.ndarray
+        Probability of each bin when the ranks are uniform.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> counts, p = binned_ranks(pd.DataFrame({"mu": [0, 1, 2, 3]}), bins=2, n_draws=3)
+    >>> counts["mu"].tolist(), p.tolist()
+    ([2, 2], [0.5, 0.5])
+    """
+    import pandas as pd
+
+    n_draws = _n_draws(ranks, n_draws)
+    bins = _check_count(bins, "bins", 2)
+    if bins > n_draws + 1:
+        raise ValueError(f"`bins`={bins} exceeds the {n_draws + 1} possible ranks.")
+    bin_of = np.arange(n_draws + 1) * bins // (n_draws + 1)
+    probabilities = np.bincount(bin_of, minlength=bins) / (n_draws + 1)
+    counts = {
+        name: np.bincount(bin_of[ranks[name].to_numpy(dtype=int)], minlength=bins)
+        for name in ranks.columns
+    }
+    return pd.DataFrame(counts, index=pd.RangeIndex(bins, name="bin")), probabilities
+
+
+def rank_uniformity_test(
+    ranks: pd.DataFrame, *, bins: int = 20, n_draws: int | None = None
+) -> pd.DataFrame:
+    r"""Chi-square test that each parameter's ranks are uniform.
+
+    With :math:`O_b` ranks in bin :math:`b` and :math:`E_b = N p_b` expected,
+    :math:`X^2 = \sum_b (O_b - E_b)^2 / E_b` is approximately
+    :math:`\chi^2_{B-1}` under uniformity. Each parameter is tested
+    separately: with many parameters, a few small p-values arise by chance.
+
+    Parameters
+    ----------
+    ranks : pandas.DataFrame
+        From :func:`sbc_ranks` or :func:`simulation_based_calibration`.
+    bins : int, default 20
+        Number of bins; every bin should expect at least 5 ranks.
+    n_draws : int, optional
+        :math:`L`; read from ``ranks.attrs`` when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter: ``chi2``, ``df`` and ``p_value``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flat = pd.DataFrame({"mu": list(range(100)) * 2})
+    >>> rank_uniformity_test(flat, bins=10, n_draws=99)["p_value"].item()
+    1.0
+    """
+    import pandas as pd
+    from scipy import stats
+
+    counts, probabilities = binned_ranks(ranks, bins=bins, n_draws=n_draws)
+    expected = len(ranks) * probabilities
+    if expected.min() < 5:
+        raise ValueError(
+            f"`bins`={bins}: a bin expects only {expected.min():.1f} of {len(ranks)} ranks; "
+            "use fewer bins or more replicates (at least 5 per bin)."
+        )
+    chi2 = (((counts.to_numpy() - expected[:, None]) ** 2) / expected[:, None]).sum(axis=0)
+    df = len(probabilities) - 1
+    table = pd.DataFrame(
+        {"chi2": chi2, "df": df, "p_value": stats.chi2.sf(chi2, df)}, index=counts.columns
+    )
+    table.index.name = "parameter"
+    return table
+
+
+# --------------------------------------------------------------------------- MCMC
+def _flatten(values: np.ndarray, name: str, labels: Sequence | None) -> dict[str, np.ndarray]:
+    """Split an array (replicates or draws first, then one optional dimension) by label."""
+    if values.ndim == 1:
+        return {name: values}
+    if values.ndim != 2:
+        raise ValueError(f"`var_names`: {name!r} has more than one dimension besides draws.")
+    labels = range(values.shape[1]) if labels is None else labels
+    return {f"{name}[{label}]": values[:, j] for j, label in enumerate(labels)}
+
+
+def _model_variables(model: pm.Model, var_names: Sequence[str] | None) -> list[str]:
+    if "y_obs" not in model.named_vars:
+        raise ValueError(
+            "`model` must hold its outcome as pm.Data 'y_obs' (a companion.models model)."
+        )
+    if var_names is None:
+        return [name for name in DEFAULT_VARS if name in model.named_vars]
+    names = [var_names] if isinstance(var_names, str) else list(var_names)
+    unknown = [name for name in names if name not in model.named_vars]
+    if unknown or not names:
+        raise ValueError(f"`var_names` {unknown or names} are not variables of `model`.")
+    return names
+
+
+def _labels(model: pm.Model, name: str) -> Sequence | None:
+    dims = model.named_vars_to_dims.get(name, ())
+    return model.coords[dims[0]] if dims else None
+
+
+def simulation_based_calibration(
+    model: pm.Model,
+    *,
+    n_replicates: int = 100,
+    n_draws: int = 99,
+    thin: int = 5,
+    chains: int = 2,
+    tune: int = 500,
+    var_names: Sequence[str] | None = None,
+    seed: SeedLike = None,
+) -> pd.DataFrame:
+    r"""Simulation-based calibration of a companion model fitted with NUTS.
+
+    The data set of each replicate is drawn from the model's prior
+    predictive distribution (same design: group sizes, standard errors);
+    the model is compiled once with nutpie and refitted to each data set;
+    the :math:`L` kept draws are every ``thin``-th draw of each chain.
+
+    Parameters
+    ----------
+    model : pymc.Model
+        From :mod:`companion.models` (the outcome is ``pm.Data`` ``y_obs``),
+        with proper priors.
+    n_replicates : int, default 100
+        Number of simulated data sets :math:`N`.
+    n_draws : int, default 99
+        Posterior draws kept per replicate, :math:`L`; ranks lie in
+        ``0..L``, so ``L + 1 = 100`` splits evenly into 10 or 20 bins.
+    thin : int, default 5
+        Keep every ``thin``-th draw, to reduce autocorrelation.
+    chains, tune : int, default 2, 500
+        NUTS chains and tuning steps per replicate.
+    var_names : sequence of str, optional
+        Parameters to check; default those of ``mu``, ``tau``, ``sigma``,
+        ``theta`` in the model. Vector parameters get one column per group,
+        e.g. ``theta[School 1]``.
+    seed : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        Ranks, one row per replicate; ``attrs["n_draws"]`` is :math:`L` and
+        ``attrs["divergences"]`` the divergent transitions of each fit.
+
+    Examples
+    --------
+    >>> from companion import hierarchical_model, simulate_schools
+    >>> model = hierarchical_model(simulate_schools(seed=1), mu_prior=(70, 10),
+    ...     tau_prior=("half-normal", 10), sigma_prior=("half-normal", 10))
+    >>> ranks = simulation_based_calibration(model, n_replicates=20, seed=1)  # doctest: +SKIP
+    >>> rank_uniformity_test(ranks, bins=4)  # doctest: +SKIP
+    """
+    import nutpie
+
+    from companion.sampling import sample_prior_predictive
+
+    n_replicates = _check_count(n_replicates, "n_replicates", 1)
+    n_draws = _check_count(n_draws, "n_draws", 1)
+    thin = _check_count(thin, "thin", 1)
+    chains = _check_count(chains, "chains", 1)
+    tune = _check_count(tune, "tune", 0)
+    names = _model_variables(model, var_names)
+    rng = check_rng(seed)
+
+    prior = sample_prior_predictive(model, draws=n_replicates, seed=rng)
+    datasets = prior.prior_predictive["y"].to_numpy()[0]
+    truth: dict[str, np.ndarray] = {}
+    for name in names:
+        truth.update(_flatten(prior.prior[name].to_numpy()[0], name, _labels(model, name)))
+
+    compiled = nutpie.compile_pymc_model(model)
+    per_chain = thin * math.ceil(n_draws / chains)
+    draws: dict[str, list[np.ndarray]] = {key: [] for key in truth}
+    divergences = []
+    for data in datasets:
+        trace = nutpie.sample(
+            compiled.with_data(y_obs=data), draws=per_chain, tune=tune, chains=chains,
+            cores=min(chains, os.cpu_count() or 1), seed=int(rng.integers(2**31)),
+            progress_bar=False, save_warmup=False,
+        )  # fmt: skip
+        divergences.append(int(trace.sample_stats["diverging"].sum()))
+        for name in names:
+            kept = trace.posterior[name].to_numpy()[:, ::thin]
+            kept = kept.reshape(-1, *kept.shape[2:])[:n_draws]
+            for key, values in _flatten(kept, name, _labels(model, name)).items():
+                draws[key].append(values)
+    ranks = sbc_ranks(truth, {key: np.stack(values) for key, values in draws.items()})
+    ranks.attrs["divergences"] = tuple(divergences)
+    return ranks
+
+
+# --------------------------------------------------------------------------- exact
+def _prior_draw(prior, rng: np.random.Generator, size: int, name: str) -> np.ndarray:
+    from companion.priors import LocationPrior
+
+    if isinstance(prior, LocationPrior):
+        if prior.flat:
+            raise ValueError(f"`{name}` must be proper, (mean, sd), for simulation.")
+        return rng.normal(prior.mean, prior.sd, size)
+    if prior.family == "uniform":
+        raise ValueError(f"`{name}` must be proper, e.g. ('half-normal', scale), not 'uniform'.")
+    if prior.family == "half-normal":
+        return np.abs(rng.normal(0.0, prior.scale, size))
+    return np.abs(prior.scale * rng.standard_cauchy(size))
+
+
+def normal_normal_sbc(
+    sigma: object,
+    *,
+    mu_prior: tuple[float, float] = (0.0, 10.0),
+    tau_prior: tuple[str, float] = ("half-normal", 10.0),
+    n_replicates: int = 200,
+    n_draws: int = 99,
+    spread: float = 1.0,
+    seed: SeedLike = None,
+) -> pd.DataFrame:
+    r"""Simulation-based calibration of the normal-normal model with its exact posterior.
+
+    Each replicate draws :math:`\mu`, :math:`\tau` and :math:`\theta_j` from
+    the prior and :math:`y_j \sim \mathcal N(\theta_j, \sigma_j^2)`, then
+    :math:`L` independent posterior draws from
+    :func:`companion.normal_normal_posterior`. No MCMC is involved, so the
+    ranks are uniform up to simulation noise, unless ``spread`` distorts the
+    posterior on purpose: each draw :math:`x` becomes
+    :math:`\bar x + \text{spread}\,(x - \bar x)` around the replicate's
+    posterior sample mean, too narrow for ``spread < 1``, too wide for
+    ``spread > 1``.
+
+    Parameters
+    ----------
+    sigma : array-like
+        Known standard errors of the :math:`J` groups (at least 2).
+    mu_prior : (mean, sd), default (0, 10)
+    tau_prior : ("half-normal" or "half-cauchy", scale), default ("half-normal", 10)
+    n_replicates : int, default 200
+    n_draws : int, default 99
+    spread : float, default 1.0
+        Positive; 1 keeps the exact posterior.
+    seed : int, numpy.random.Generator or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        Ranks of ``mu``, ``tau`` and ``theta[j]`` (j = 0..J-1), one row per
+        replicate, as from :func:`sbc_ranks`.
+
+    Examples
+    --------
+    >>> ranks = normal_normal_sbc([10.0, 12.0, 15.0], n_replicates=50, seed=1)
+    >>> ranks.shape, ranks.attrs["n_draws"]
+    ((50, 5), 99)
+    """
+    from companion.exact import normal_normal_posterior
+    from companion.priors import location_prior, scale_prior
+
+    sigma = check_vector(sigma, "sigma", positive=True, min_length=2)
+    mu_p = location_prior(mu_prior, "mu_prior")
+    tau_p = scale_prior(tau_prior, "tau_prior")
+    n_replicates = _check_count(n_replicates, "n_replicates", 1)
+    n_draws = _check_count(n_draws, "n_draws", 2)
+    spread = check_real(spread, "spread", positive=True)
+    rng = check_rng(seed)
+
+    mu = _prior_draw(mu_p, rng, n_replicates, "mu_prior")
+    tau = _prior_draw(tau_p, rng, n_replicates, "tau_prior")
+    theta = rng.normal(mu[:, None], tau[:, None], (n_replicates, sigma.size))
+    y = rng.normal(theta, sigma)
+    truth = {"mu": mu, "tau": tau} | {f"theta[{j}]": theta[:, j] for j in range(sigma.size)}
+    draws: dict[str, list[np.ndarray]] = {key: [] for key in truth}
+    for i in range(n_replicates):
+        posterior = normal_normal_posterior(y[i], sigma, mu_prior=mu_prior, tau_prior=tau_prior)
+        sample = posterior.sample(n_draws, seed=rng)
+        columns = {"mu": sample["mu"], "tau": sample["tau"]}
+        columns |= {f"theta[{j}]": sample["theta"][:, j] for j in range(sigma.size)}
+        for key, values in columns.items():
+            draws[key].append(values.mean() + spread * (values - values.mean()))
+    return sbc_ranks(truth, {key: np.stack(values) for key, values in draws.items()})
