@@ -29,6 +29,13 @@ def check_rng(seed: SeedLike, name: str = "seed") -> np.random.Generator:
     )
 
 
+def check_count(value: object, name: str, minimum: int = 1) -> int:
+    """Return ``value`` if it is an integer of at least ``minimum`` (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
 def check_real(
     value: object, name: str, *, positive: bool = False, nonnegative: bool = False
 ) -> float:

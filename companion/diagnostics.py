@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from companion._validation import check_rng
-from companion.sampling import DEFAULT_SEED, _check_count
+from companion._validation import check_count, check_rng
+from companion.sampling import DEFAULT_SEED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,9 +135,9 @@ def sample_compiled(
     """
     import nutpie
 
-    _check_count(draws, "draws", 1)
-    _check_count(tune, "tune", 1)
-    _check_count(chains, "chains", 2)
+    check_count(draws, "draws", 1)
+    check_count(tune, "tune", 1)
+    check_count(chains, "chains", 2)
     _check_target_accept(target_accept)
     kwargs = {} if target_accept is None else {"target_accept": target_accept}
     start = time.perf_counter()
@@ -357,9 +357,9 @@ def compare_parameterizations(
     from companion.models import hierarchical_model
 
     seeds = _check_seeds(seeds)
-    _check_count(draws, "draws", 1)
-    _check_count(tune, "tune", 1)
-    _check_count(chains, "chains", 2)
+    check_count(draws, "draws", 1)
+    check_count(tune, "tune", 1)
+    check_count(chains, "chains", 2)
     accepts = _check_accepts(target_accept)
     statistics = _check_statistics(statistics)
     if "parameterization" in model_kwargs:

@@ -22,6 +22,7 @@ import numpy as np
 
 from companion._validation import (
     SeedLike,
+    check_count,
     check_group_sizes,
     check_real,
     check_rng,
@@ -45,12 +46,6 @@ def _check_probability(prob: object) -> float:
     if not 0 < prob < 1:
         raise ValueError(f"`prob` must be in (0, 1), got {prob}.")
     return prob
-
-
-def _check_count(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
 
 
 def _draws(fit: object, var: str, method: str) -> xr.DataArray:
@@ -278,7 +273,7 @@ def pooling_risk(
     n_groups = len(sizes)
     if n_groups < 2:
         raise ValueError(f"`n_per_school` needs at least 2 schools to pool, got {n_groups}.")
-    n_sims = _check_count(n_sims, "n_sims")
+    n_sims = check_count(n_sims, "n_sims")
     alpha = check_real(alpha, "alpha")
     tau = check_real(tau, "tau", nonnegative=True)
     sigma = check_real(sigma, "sigma", positive=True)
@@ -422,7 +417,7 @@ def pooling_rmse(risk: pd.DataFrame, by: str | None = None, *, bins: int = 10) -
         return _overall_rmse(squared)
     keys = [by, "method"]
     if by == "distance":
-        _check_count(bins, "bins", 2)
+        check_count(bins, "bins", 2)
         squared = squared.assign(distance=_deviation_bins(risk, bins))
     grouped = squared.groupby(keys, observed=True)["squared"]
     table = grouped.mean().pow(0.5).rename("rmse").to_frame()
@@ -475,7 +470,7 @@ def pooling_risk_grid(
     taus = check_vector(tau_values, "tau_values")
     if (taus < 0).any():
         raise ValueError(f"`tau_values` must be non-negative, got {taus[taus < 0][0]}.")
-    n_schools = _check_count(n_schools, "n_schools", 2)
+    n_schools = check_count(n_schools, "n_schools", 2)
     for forbidden in ("n_per_school", "tau", "true_means", "seed"):
         if forbidden in kwargs:
             raise TypeError(f"`{forbidden}` is set by pooling_risk_grid; do not pass it.")

@@ -13,7 +13,7 @@ import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from companion._validation import check_rng
+from companion._validation import check_count, check_rng
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -23,12 +23,6 @@ __all__ = ["DEFAULT_SEED", "sample", "sample_prior_predictive"]
 
 #: Seed used when none is given, so that a chapter rendered twice matches.
 DEFAULT_SEED = 2026
-
-
-def _check_count(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
-    return value
 
 
 @contextmanager
@@ -103,9 +97,9 @@ def sample(
     """
     import pymc as pm
 
-    _check_count(draws, "draws", 1)
-    _check_count(tune, "tune", 0)
-    _check_count(chains, "chains", 2)
+    check_count(draws, "draws", 1)
+    check_count(tune, "tune", 0)
+    check_count(chains, "chains", 2)
     if target_accept is not None and not 0 < target_accept < 1:
         raise ValueError(f"`target_accept` must be in (0, 1), got {target_accept}.")
     random_seed = _seed(seed)
@@ -161,6 +155,6 @@ def sample_prior_predictive(
     """
     import pymc as pm
 
-    _check_count(draws, "draws", 1)
+    check_count(draws, "draws", 1)
     with _quiet_pymc():
         return pm.sample_prior_predictive(draws=draws, model=model, random_seed=_seed(seed))

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from companion._validation import SeedLike, check_real, check_rng, check_vector
+from companion._validation import SeedLike, check_count, check_real, check_rng, check_vector
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,12 +46,6 @@ __all__ = [
 
 #: Variables whose calibration is checked by default, when the model has them.
 DEFAULT_VARS = ("mu", "tau", "sigma", "theta")
-
-
-def _check_count(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
-    return value
 
 
 # --------------------------------------------------------------------------- ranks
@@ -114,7 +108,7 @@ def _n_draws(ranks: pd.DataFrame, n_draws: int | None) -> int:
         n_draws = ranks.attrs.get("n_draws")
         if n_draws is None:
             raise ValueError("`n_draws` is needed: `ranks` does not record it in attrs.")
-    n_draws = _check_count(n_draws, "n_draws", 1)
+    n_draws = check_count(n_draws, "n_draws", 1)
     values = ranks.to_numpy()
     if (values < 0).any() or (values > n_draws).any():
         raise ValueError(f"`ranks` must lie in 0..{n_draws} (`n_draws`).")
@@ -148,7 +142,7 @@ def binned_ranks(
     import pandas as pd
 
     n_draws = _n_draws(ranks, n_draws)
-    bins = _check_count(bins, "bins", 2)
+    bins = check_count(bins, "bins", 2)
     if bins > n_draws + 1:
         raise ValueError(f"`bins`={bins} exceeds the {n_draws + 1} possible ranks.")
     bin_of = np.arange(n_draws + 1) * bins // (n_draws + 1)
@@ -296,11 +290,11 @@ def simulation_based_calibration(
 
     from companion.sampling import sample_prior_predictive
 
-    n_replicates = _check_count(n_replicates, "n_replicates", 1)
-    n_draws = _check_count(n_draws, "n_draws", 1)
-    thin = _check_count(thin, "thin", 1)
-    chains = _check_count(chains, "chains", 1)
-    tune = _check_count(tune, "tune", 0)
+    n_replicates = check_count(n_replicates, "n_replicates", 1)
+    n_draws = check_count(n_draws, "n_draws", 1)
+    thin = check_count(thin, "thin", 1)
+    chains = check_count(chains, "chains", 1)
+    tune = check_count(tune, "tune", 0)
     names = _model_variables(model, var_names)
     rng = check_rng(seed)
 
@@ -398,8 +392,8 @@ def normal_normal_sbc(
     sigma = check_vector(sigma, "sigma", positive=True, min_length=2)
     mu_p = location_prior(mu_prior, "mu_prior")
     tau_p = scale_prior(tau_prior, "tau_prior")
-    n_replicates = _check_count(n_replicates, "n_replicates", 1)
-    n_draws = _check_count(n_draws, "n_draws", 2)
+    n_replicates = check_count(n_replicates, "n_replicates", 1)
+    n_draws = check_count(n_draws, "n_draws", 2)
     spread = check_real(spread, "spread", positive=True)
     rng = check_rng(seed)
 
