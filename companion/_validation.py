@@ -36,6 +36,14 @@ def check_count(value: object, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_probability(value: object, name: str) -> float:
+    """Return ``value`` as a float strictly between 0 and 1."""
+    value = check_real(value, name)
+    if not 0 < value < 1:
+        raise ValueError(f"`{name}` must be in (0, 1), got {value}.")
+    return value
+
+
 def check_real(
     value: object, name: str, *, positive: bool = False, nonnegative: bool = False
 ) -> float:

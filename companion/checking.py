@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from companion._validation import SeedLike, check_real, check_rng
+from companion._validation import SeedLike, check_probability, check_real, check_rng
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,9 +223,7 @@ def group_test_statistics(
     """
     import pandas as pd
 
-    prob = check_real(prob, "prob")
-    if not 0 < prob < 1:
-        raise ValueError(f"`prob` must be in (0, 1), got {prob}.")
+    prob = check_probability(prob, "prob")
     stats = [stat] if isinstance(stat, str) or callable(stat) else list(stat)
     if not stats:
         raise ValueError("`stat` must name at least one statistic.")

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from companion._validation import check_count, check_rng
-from companion.sampling import DEFAULT_SEED
+from companion._validation import check_count, check_probability
+from companion.sampling import DEFAULT_SEED, sampler_seed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,16 +52,6 @@ _DIAGNOSTIC_COLUMNS = (
     "draws", "divergences", "treedepth_hits", "max_rhat", "min_ess_bulk", "min_ess_tail",
     "gradient_evals", "ess_per_1k_gradients", "sampling_time", "ess_per_second",
 )  # fmt: skip
-
-
-def _nutpie_seed(seed: int | np.random.Generator | None) -> int:
-    # The same mapping as companion.sample: a seed or Generator -> one int.
-    return int(check_rng(DEFAULT_SEED if seed is None else seed).integers(2**31))
-
-
-def _check_target_accept(target_accept: float | None) -> None:
-    if target_accept is not None and not 0 < target_accept < 1:
-        raise ValueError(f"`target_accept` must be in (0, 1), got {target_accept}.")
 
 
 def compile_model(model: pm.Model):
@@ -138,12 +128,13 @@ def sample_compiled(
     check_count(draws, "draws", 1)
     check_count(tune, "tune", 1)
     check_count(chains, "chains", 2)
-    _check_target_accept(target_accept)
+    if target_accept is not None:
+        check_probability(target_accept, "target_accept")
     kwargs = {} if target_accept is None else {"target_accept": target_accept}
     start = time.perf_counter()
     idata = nutpie.sample(
         compiled, draws=draws, tune=tune, chains=chains,
-        cores=min(chains, os.cpu_count() or 1), seed=_nutpie_seed(seed),
+        cores=min(chains, os.cpu_count() or 1), seed=sampler_seed(seed),
         save_warmup=False, progress_bar=False, **kwargs,
     )  # fmt: skip
     idata.posterior.attrs["sampling_time"] = time.perf_counter() - start
@@ -275,7 +266,7 @@ def _check_accepts(target_accept: object) -> list[float]:
     for value in values:
         if isinstance(value, bool) or not isinstance(value, Real):
             raise TypeError(f"`target_accept` must be numbers, got {value!r}.")
-        _check_target_accept(value)
+        check_probability(value, "target_accept")
     return [float(v) for v in values]
 
 

@@ -363,7 +363,7 @@ def hierarchical_model(
     {parameters}
     tau_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
         Prior of the between-group standard deviation.
-    parameterization : {{"centered", "noncentered"}}, default "noncentered"
+    parameterization : {"centered", "noncentered"}, default "noncentered"
 
     Returns
     -------
@@ -389,6 +389,4 @@ def hierarchical_model(
 
 
 for _function in (pooled_model, unpooled_model, hierarchical_model):
-    _function.__doc__ = _function.__doc__.replace("{parameters}", _PARAMETERS_DOC, 1).replace(
-        "{{", "{"
-    ).replace("}}", "}")
+    _function.__doc__ = _function.__doc__.replace("{parameters}", _PARAMETERS_DOC, 1)

@@ -24,6 +24,7 @@ from companion._validation import (
     SeedLike,
     check_count,
     check_group_sizes,
+    check_probability,
     check_real,
     check_rng,
     check_vector,
@@ -39,13 +40,6 @@ __all__ = ["METHODS", "pooling_estimates", "pooling_risk", "pooling_risk_grid", 
 METHODS: tuple[str, ...] = ("no pooling", "partial pooling", "complete pooling")
 
 _SAMPLE_DIMS = ("chain", "draw")
-
-
-def _check_probability(prob: object) -> float:
-    prob = check_real(prob, "prob")
-    if not 0 < prob < 1:
-        raise ValueError(f"`prob` must be in (0, 1), got {prob}.")
-    return prob
 
 
 def _draws(fit: object, var: str, method: str) -> xr.DataArray:
@@ -117,7 +111,7 @@ def pooling_estimates(
 
     if not isinstance(fits, Mapping) or len(fits) == 0:
         raise TypeError("`fits` must be a non-empty mapping of method name to fitted data.")
-    prob = _check_probability(prob)
+    prob = check_probability(prob, "prob")
     frames, groups, group_dim = [], None, None
     for method, fit in fits.items():
         if not isinstance(method, str):

@@ -42,6 +42,12 @@ class LocationPrior:
     def describe(self) -> str:
         return "flat" if self.flat else f"Normal({self.mean:g}, {self.sd:g})"
 
+    def draw(self, rng: np.random.Generator, size: int, name: str) -> np.ndarray:
+        """``size`` draws from the prior; ``name`` is the argument blamed if it is flat."""
+        if self.flat:
+            raise ValueError(f"`{name}` must be proper, (mean, sd), for simulation.")
+        return rng.normal(self.mean, self.sd, size)
+
 
 @dataclass(frozen=True)
 class ScalePrior:
@@ -59,6 +65,16 @@ class ScalePrior:
         if self.family == "half-normal":
             return -0.5 * z**2
         return -np.log1p(z**2)
+
+    def draw(self, rng: np.random.Generator, size: int, name: str) -> np.ndarray:
+        """``size`` draws from the prior; ``name`` is the argument blamed if it is flat."""
+        if self.family == "uniform":
+            raise ValueError(
+                f"`{name}` must be proper, e.g. ('half-normal', scale), not 'uniform'."
+            )
+        if self.family == "half-normal":
+            return np.abs(rng.normal(0.0, self.scale, size))
+        return np.abs(self.scale * rng.standard_cauchy(size))
 
     def describe(self) -> str:
         if self.family == "uniform":

@@ -13,7 +13,7 @@ import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from companion._validation import check_count, check_rng
+from companion._validation import SeedLike, check_count, check_probability, check_rng
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -37,8 +37,8 @@ def _quiet_pymc():
         logger.setLevel(level)
 
 
-def _seed(seed: int | None):
-    # PyMC accepts ints; a Generator is turned into one reproducible int.
+def sampler_seed(seed: SeedLike) -> int:
+    """One reproducible int seed for PyMC or nutpie from a seed or Generator."""
     rng = check_rng(DEFAULT_SEED if seed is None else seed)
     return int(rng.integers(2**31))
 
@@ -100,9 +100,9 @@ def sample(
     check_count(draws, "draws", 1)
     check_count(tune, "tune", 0)
     check_count(chains, "chains", 2)
-    if target_accept is not None and not 0 < target_accept < 1:
-        raise ValueError(f"`target_accept` must be in (0, 1), got {target_accept}.")
-    random_seed = _seed(seed)
+    if target_accept is not None:
+        check_probability(target_accept, "target_accept")
+    random_seed = sampler_seed(seed)
     if target_accept is not None:
         kwargs.setdefault("nuts", {})["target_accept"] = target_accept
     idata = pm.sample(
@@ -157,4 +157,4 @@ def sample_prior_predictive(
 
     check_count(draws, "draws", 1)
     with _quiet_pymc():
-        return pm.sample_prior_predictive(draws=draws, model=model, random_seed=_seed(seed))
+        return pm.sample_prior_predictive(draws=draws, model=model, random_seed=sampler_seed(seed))

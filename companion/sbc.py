@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from companion._validation import SeedLike, check_count, check_real, check_rng, check_vector
+from companion.sampling import sampler_seed
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -311,7 +312,7 @@ def simulation_based_calibration(
     for data in datasets:
         trace = nutpie.sample(
             compiled.with_data(y_obs=data), draws=per_chain, tune=tune, chains=chains,
-            cores=min(chains, os.cpu_count() or 1), seed=int(rng.integers(2**31)),
+            cores=min(chains, os.cpu_count() or 1), seed=sampler_seed(rng),
             progress_bar=False, save_warmup=False,
         )  # fmt: skip
         divergences.append(int(trace.sample_stats["diverging"].sum()))
@@ -326,20 +327,6 @@ def simulation_based_calibration(
 
 
 # --------------------------------------------------------------------------- exact
-def _prior_draw(prior, rng: np.random.Generator, size: int, name: str) -> np.ndarray:
-    from companion.priors import LocationPrior
-
-    if isinstance(prior, LocationPrior):
-        if prior.flat:
-            raise ValueError(f"`{name}` must be proper, (mean, sd), for simulation.")
-        return rng.normal(prior.mean, prior.sd, size)
-    if prior.family == "uniform":
-        raise ValueError(f"`{name}` must be proper, e.g. ('half-normal', scale), not 'uniform'.")
-    if prior.family == "half-normal":
-        return np.abs(rng.normal(0.0, prior.scale, size))
-    return np.abs(prior.scale * rng.standard_cauchy(size))
-
-
 def normal_normal_sbc(
     sigma: object,
     *,
@@ -397,8 +384,8 @@ def normal_normal_sbc(
     spread = check_real(spread, "spread", positive=True)
     rng = check_rng(seed)
 
-    mu = _prior_draw(mu_p, rng, n_replicates, "mu_prior")
-    tau = _prior_draw(tau_p, rng, n_replicates, "tau_prior")
+    mu = mu_p.draw(rng, n_replicates, "mu_prior")
+    tau = tau_p.draw(rng, n_replicates, "tau_prior")
     theta = rng.normal(mu[:, None], tau[:, None], (n_replicates, sigma.size))
     y = rng.normal(theta, sigma)
     truth = {"mu": mu, "tau": tau} | {f"theta[{j}]": theta[:, j] for j in range(sigma.size)}
