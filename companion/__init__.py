@@ -14,6 +14,15 @@ __version__ = "0.1.0"
 
 # Public name -> submodule that defines it.
 _EXPORTS: dict[str, str] = {
+    "completed_datasets": "imputation",
+    "regression_imputation_model": "imputation",
+    "ampute": "amputation",
+    "ampute_probabilities": "amputation",
+    "DropReport": "patterns",
+    "complete_case": "patterns",
+    "missing_pattern": "patterns",
+    "plot_missing_pattern": "plots",
+    "plot_mechanisms": "plots",
     "eight_schools": "datasets",
     "efron_morris": "datasets",
     "nhanes": "datasets",

@@ -1106,3 +1106,119 @@ def plot_sbc_ranks(
         ax.set_ylabel("Replicates")
     fig.tight_layout()
     return fig
+
+
+# --- Missing-data patterns and mechanisms (chapter "Why values are missing") --
+
+#: Colours for observed and missing cells, used by every missing-data figure.
+OBSERVED_COLOR = "#4C72B0"
+MISSING_COLOR = "#C44E52"
+
+
+def plot_missing_pattern(df, columns: Sequence | None = None, ax=None):
+    """Draw the missing-data pattern table as a grid, in the style of mice's ``md.pattern``.
+
+    Each row is a pattern (blue: observed, red: missing). The left margin
+    gives how many rows have the pattern, the right margin how many
+    variables it misses, and the bottom margin how many values each
+    variable misses.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Incomplete data.
+    columns : list of column names, optional
+        Columns to show; default all.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from companion import plot_missing_pattern
+    >>> df = pd.DataFrame({"x": [1.0, np.nan, 3.0], "y": [np.nan, 2.0, 1.0]})
+    >>> fig = plot_missing_pattern(df)
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    from companion.patterns import missing_pattern
+
+    table = missing_pattern(df, columns)
+    body, total = table.drop(index="total"), table.loc["total"]
+    variables = [c for c in table.columns if c not in ("rows", "missing_vars")]
+    if ax is None:
+        fig, ax = plt.subplots(
+            figsize=(1.6 + 0.9 * len(variables), 1.2 + 0.45 * len(body)), layout="constrained"
+        )
+    else:
+        fig = ax.figure
+    cells = body[variables].to_numpy()
+    ax.imshow(cells, cmap=ListedColormap([MISSING_COLOR, OBSERVED_COLOR]), vmin=0, vmax=1,
+              aspect="auto")  # fmt: skip
+    ax.set_xticks(range(len(variables)), [str(v) for v in variables])
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(body)), body["rows"].tolist())
+    ax.set_ylabel("rows with the pattern")
+    ax.set_xticks(np.arange(-0.5, len(variables)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(body)), minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+    right = ax.secondary_yaxis("right")
+    right.set_yticks(range(len(body)), body["missing_vars"].tolist())
+    right.set_ylabel("variables missing")
+    for j, variable in enumerate(variables):
+        ax.annotate(f"{total[variable]}", (j, len(body) - 0.5), xytext=(0, -4),
+                    textcoords="offset points", ha="center", va="top")  # fmt: skip
+    ax.set_xlabel(f"values missing per variable (total {total['missing_vars']})", labelpad=18)
+    return fig
+
+
+def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y"):
+    """Scatter plots of ``y`` against ``x``, marking the values each mechanism removed.
+
+    Parameters
+    ----------
+    complete : pandas.DataFrame
+        The complete data.
+    amputed : mapping of str to pandas.DataFrame
+        Panel title (for example ``"MCAR"``) -> the same data after
+        :func:`companion.ampute`; a point is drawn red where its ``y`` is
+        missing.
+    x, y : str
+        Columns on the horizontal and vertical axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from companion import ampute, plot_mechanisms
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=50)})
+    >>> df["y"] = df["x"] + rng.normal(size=50)
+    >>> fig = plot_mechanisms(df, {"MCAR": ampute(df, ["y"], seed=1)})
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        1, len(amputed), figsize=(3.2 * len(amputed) + 0.4, 3.4), sharex=True, sharey=True,
+        layout="constrained", squeeze=False,
+    )  # fmt: skip
+    for ax, (title, frame) in zip(axes[0], amputed.items(), strict=True):
+        gone = frame[y].isna().to_numpy() & complete[y].notna().to_numpy()
+        ax.scatter(complete.loc[~gone, x], complete.loc[~gone, y], s=12, color=OBSERVED_COLOR,
+                   alpha=0.7, label=f"{y} observed")  # fmt: skip
+        ax.scatter(complete.loc[gone, x], complete.loc[gone, y], s=16, color=MISSING_COLOR,
+                   marker="x", label=f"{y} missing")  # fmt: skip
+        ax.set_title(f"{title}: {gone.mean():.0%} of {y} missing")
+        ax.set_xlabel(x)
+    axes[0, 0].set_ylabel(y)
+    axes[0, 0].legend(loc="upper left", frameon=False)
+    return fig
