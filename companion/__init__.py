@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "eight_schools": "datasets",
     "efron_morris": "datasets",
     "nhanes": "datasets",
+    "simulate_regression": "datasets",
     "simulate_schools": "datasets",
     "compare_parameterizations": "diagnostics",
     "compile_model": "diagnostics",

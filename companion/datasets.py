@@ -13,9 +13,15 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from companion._validation import SeedLike, check_group_sizes, check_real, check_rng
+from companion._validation import (
+    SeedLike,
+    check_count,
+    check_group_sizes,
+    check_real,
+    check_rng,
+)
 
-__all__ = ["eight_schools", "efron_morris", "nhanes", "simulate_schools"]
+__all__ = ["eight_schools", "efron_morris", "nhanes", "simulate_regression", "simulate_schools"]
 
 #: Students per school in the book's running example (Part I).
 SCHOOL_SIZES: tuple[int, ...] = (20, 15, 25, 18, 22, 16, 19, 21)
@@ -95,6 +101,59 @@ def simulate_schools(
     if return_truth:
         return data, pd.Series(theta, index=pd.Index(names, name="school"), name="true_mean")
     return data
+
+
+def simulate_regression(
+    n: int = 100,
+    *,
+    alpha: float = 2.0,
+    beta: float = 3.0,
+    sigma: float = 1.0,
+    seed: SeedLike = None,
+) -> pd.DataFrame:
+    r"""Simulate the complete data of Part II's running regression example.
+
+    .. math::
+
+        x_i \sim \mathcal{N}(0, 1), \qquad
+        y_i \mid x_i \sim \mathcal{N}(\alpha + \beta x_i, \sigma^2),
+
+    for :math:`i = 1, \dots, n`. The defaults are the classic example of
+    Bayesian imputation: :math:`y = 2 + 3x + \varepsilon`,
+    :math:`\varepsilon \sim \mathcal N(0, 1)`, :math:`n = 100`.
+    Remove values from it with :func:`companion.ampute`.
+
+    Parameters
+    ----------
+    n : int, default 100
+        Number of rows, at least 2.
+    alpha, beta : float, default 2 and 3
+        Intercept and slope.
+    sigma : float, default 1
+        Residual standard deviation, positive.
+    seed : int, numpy.random.Generator or None
+        Source of randomness.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``x`` and ``y`` (float), index ``0, ..., n - 1``.
+
+    Examples
+    --------
+    >>> from companion import simulate_regression
+    >>> df = simulate_regression(5, seed=1)
+    >>> df.shape, list(df.columns)
+    ((5, 2), ['x', 'y'])
+    """
+    n = check_count(n, "n", 2)
+    alpha = check_real(alpha, "alpha")
+    beta = check_real(beta, "beta")
+    sigma = check_real(sigma, "sigma", positive=True)
+    rng = check_rng(seed)
+    x = rng.normal(size=n)
+    y = alpha + beta * x + rng.normal(scale=sigma, size=n)
+    return pd.DataFrame({"x": x, "y": y})
 
 
 def eight_schools() -> pd.DataFrame:
