@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 
 # Public name -> submodule that defines it.
 _EXPORTS: dict[str, str] = {
+    "plot_complete_case_bias": "plots",
     "complete_case_bias": "complete_case_bias",
     "complete_case_estimates": "complete_case_bias",
     "completed_datasets": "imputation",

@@ -1153,7 +1153,7 @@ def plot_missing_pattern(df, columns: Sequence | None = None, ax=None):
     variables = [c for c in table.columns if c not in ("rows", "missing_vars")]
     if ax is None:
         fig, ax = plt.subplots(
-            figsize=(1.6 + 0.9 * len(variables), 1.2 + 0.45 * len(body)), layout="constrained"
+            figsize=(2.2 + 1.1 * len(variables), 1.0 + 0.4 * len(body)), layout="constrained"
         )
     else:
         fig = ax.figure
@@ -1221,4 +1221,50 @@ def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y"):
         ax.set_xlabel(x)
     axes[0, 0].set_ylabel(y)
     axes[0, 0].legend(loc="upper left", frameon=False)
+    return fig
+
+
+def plot_complete_case_bias(table, *, scale: float = 2.0):
+    """Bias of complete-case estimates by scenario, with Monte Carlo error bars.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`companion.complete_case_bias`.
+    scale : float, default 2
+        Error bars span ``scale`` Monte Carlo standard errors each way.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per estimand; scenarios on the vertical axis, bias on the
+        horizontal axis, a dashed line at zero bias.
+
+    Examples
+    --------
+    >>> from companion import complete_case_bias, plot_complete_case_bias
+    >>> table = complete_case_bias({"MCAR": {"columns": ["y"]}}, n_sim=20, seed=1)
+    >>> fig = plot_complete_case_bias(table)
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    estimands = list(dict.fromkeys(table["estimand"]))
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    size = (2.4 * len(estimands) + 2.2, 0.45 * len(scenarios) + 1.4)
+    fig, axes = plt.subplots(1, len(estimands), figsize=size, sharey=True, layout="constrained")
+    axes = np.atleast_1d(axes)
+    positions = np.arange(len(scenarios))[::-1]
+    for ax, estimand in zip(axes, estimands, strict=True):
+        rows = table[table["estimand"] == estimand].set_index("scenario").loc[scenarios]
+        biased = np.abs(rows["bias"]) > scale * rows["bias_mcse"]
+        colors = np.where(biased, MISSING_COLOR, OBSERVED_COLOR)
+        ax.errorbar(rows["bias"], positions, xerr=scale * rows["bias_mcse"], fmt="none",
+                    ecolor="0.4", capsize=3)  # fmt: skip
+        ax.scatter(rows["bias"], positions, color=colors, zorder=3)
+        ax.axvline(0, color="0.3", linestyle="--", linewidth=1)
+        ax.set_title(estimand)
+        ax.set_xlabel("bias")
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+    axes[0].set_yticks(positions, scenarios)
     return fig
