@@ -14,6 +14,16 @@ __version__ = "0.1.0"
 
 # Public name -> submodule that defines it.
 _EXPORTS: dict[str, str] = {
+    "PooledEstimate": "rubin",
+    "fit_ols": "rubin",
+    "pool": "rubin",
+    "pool_estimates": "rubin",
+    "imputations_needed": "rubin",
+    "pooled_by_m": "rubin",
+    "plot_coefficient_intervals": "plots",
+    "plot_pooled_by_m": "plots",
+    "rubin_pool": "rubin",
+    "mice_impute": "mice",
     "plot_complete_case_bias": "plots",
     "complete_case_bias": "complete_case_bias",
     "complete_case_estimates": "complete_case_bias",

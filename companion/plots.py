@@ -1268,3 +1268,118 @@ def plot_complete_case_bias(table, *, scale: float = 2.0):
         ax.xaxis.set_major_locator(MaxNLocator(4))
     axes[0].set_yticks(positions, scenarios)
     return fig
+
+
+# --- Multiple imputation (chapter "Multiple imputation and Rubin's rules") ---
+
+
+def plot_coefficient_intervals(
+    tables,
+    parameters: Sequence | None = None,
+    *,
+    truth=None,
+    level_label: str = "95% interval",
+):
+    """Estimates and intervals of regression coefficients, one panel per coefficient.
+
+    Parameters
+    ----------
+    tables : dict
+        ``{method label: DataFrame}``, each indexed by coefficient name with
+        columns ``estimate``, ``ci_lower`` and ``ci_upper`` (as returned by
+        :func:`companion.pool`).
+    parameters : list of str, optional
+        Coefficients to show; default those of the first table.
+    truth : dict, optional
+        ``{coefficient: true value}``, drawn as a dashed vertical line.
+    level_label : str
+        Describes the intervals in the x-axis label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from companion import plot_coefficient_intervals
+    >>> t = pd.DataFrame({"estimate": [1.0], "ci_lower": [0.5], "ci_upper": [1.5]}, index=["b"])
+    >>> fig = plot_coefficient_intervals({"A": t, "B": t}, truth={"b": 1.0})
+    """
+    import matplotlib.pyplot as plt
+
+    labels = list(tables)
+    if parameters is None:
+        parameters = list(tables[labels[0]].index)
+    fig, axes = plt.subplots(
+        1, len(parameters), figsize=(3.2 * len(parameters) + 1.2, 0.55 * len(labels) + 1.4),
+        sharey=True, layout="constrained", squeeze=False,
+    )
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, name in zip(axes[0], parameters, strict=True):
+        for k, label in enumerate(labels):
+            row = tables[label].loc[name]
+            y = len(labels) - 1 - k
+            ax.plot([row["ci_lower"], row["ci_upper"]], [y, y], color=colors[k % len(colors)],
+                    linewidth=2.5, solid_capstyle="butt")  # fmt: skip
+            ax.plot(row["estimate"], y, "o", color=colors[k % len(colors)], markersize=6)
+        if truth is not None and name in truth:
+            ax.axvline(truth[name], color="0.3", linestyle="--", linewidth=1, label="true value")
+            ax.legend(loc="best", fontsize="small", frameon=False)
+        ax.set_title(str(name))
+        ax.set_xlabel(f"estimate and {level_label}")
+        ax.set_yticks(range(len(labels)), labels[::-1])
+        ax.set_ylim(-0.6, len(labels) - 0.4)
+    return fig
+
+
+def plot_pooled_by_m(table, *, fmi: float | None = None):
+    """Monte Carlo error of the pooled estimate and standard error against m.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`companion.pooled_by_m`.
+    fmi : float, optional
+        Fraction of missing information, shown in the title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion import plot_pooled_by_m, pooled_by_m
+    >>> rng = np.random.default_rng(0)
+    >>> fig = plot_pooled_by_m(pooled_by_m(rng.normal(size=100), np.ones(100), [2, 5, 20]))
+    """
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+    m = table["m"].to_numpy()
+    left.plot(m, table["mc_sd_estimate"], "o-", label="simulated")
+    left.plot(m, table["theory_sd_estimate"], "--", color="0.3", label=r"$\sqrt{B/m}$")
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xlabel("number of imputations m")
+    left.set_ylabel("Monte Carlo sd of pooled estimate")
+    left.legend(frameon=False)
+    ratio = table["mc_sd_std_error"] / table["mean_std_error"]
+    right.plot(m, 100 * ratio, "o-", color="C1")
+    right.set_xscale("log")
+    right.set_xlabel("number of imputations m")
+    right.set_ylabel("coefficient of variation of pooled SE (%)")
+    right.axhline(5, color="0.3", linestyle=":", linewidth=1)
+    right.annotate("5%", (m.min(), 5), xytext=(2, 3), textcoords="offset points", fontsize="small")
+    from matplotlib.ticker import FormatStrFormatter, LogLocator, NullLocator
+
+    for ax in (left, right):
+        ax.set_xticks(m, [str(v) for v in m])
+        ax.xaxis.set_minor_locator(NullLocator())
+    left.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    left.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    left.yaxis.set_minor_locator(NullLocator())
+    if fmi is not None:
+        fig.suptitle(f"fraction of missing information about {fmi:.2f}", fontsize="medium")
+    return fig

@@ -1,0 +1,599 @@
+r"""Rubin's rules: pooling estimates over multiply imputed data sets.
+
+After :math:`m` completed data sets have each been analysed, every scalar
+quantity :math:`Q` (a mean, a regression coefficient) has :math:`m` estimates
+:math:`\hat Q_\ell` with squared standard errors :math:`U_\ell`. Rubin (1987)
+combines them into
+
+* the pooled estimate :math:`\bar Q = m^{-1} \sum_\ell \hat Q_\ell`,
+* the within-imputation variance :math:`\bar U = m^{-1} \sum_\ell U_\ell`,
+* the between-imputation variance
+  :math:`B = (m - 1)^{-1} \sum_\ell (\hat Q_\ell - \bar Q)^2`,
+* the total variance :math:`T = \bar U + (1 + 1/m) B`,
+* the relative increase in variance due to nonresponse
+  :math:`r = (1 + 1/m) B / \bar U`,
+* the proportion of the total variance due to the missing data
+  :math:`\lambda = (1 + 1/m) B / T = r / (1 + r)`,
+* the degrees of freedom :math:`\nu` of the reference :math:`t` distribution,
+  with the small-sample correction of Barnard and Rubin (1999) when the
+  complete-data degrees of freedom :math:`\nu_\text{com}` are known, and
+* the fraction of missing information
+  :math:`\gamma = (r + 2 / (\nu + 3)) / (r + 1)`.
+
+The definitions are those of ``pool.scalar`` and ``pool`` in R's mice package
+(van Buuren and Groothuis-Oudshoorn 2011; van Buuren 2018, section 2.3), with
+one difference: mice bounds :math:`\lambda` below by :math:`10^{-4}` before
+computing :math:`\nu`, whereas :func:`rubin_pool` uses the exact limit as
+:math:`\lambda \to 0`.
+
+:func:`rubin_pool` pools one scalar; :func:`pool_estimates` pools a table of
+estimates (one row per imputation, one column per parameter); :func:`pool`
+pools fitted regression models, such as those from :func:`fit_ols`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from companion._validation import check_probability, check_same_length
+
+__all__ = [
+    "PooledEstimate", "fit_ols", "imputations_needed", "pool", "pool_estimates",
+    "pooled_by_m", "rubin_pool",
+]
+
+
+@dataclass(frozen=True)
+class PooledEstimate:
+    """One scalar pooled over ``m`` imputations by Rubin's rules.
+
+    Attributes
+    ----------
+    m : int
+        Number of imputations.
+    estimate : float
+        Pooled estimate :math:`\\bar Q`, the mean of the ``m`` estimates.
+    within : float
+        Within-imputation variance :math:`\\bar U`, the mean of the variances.
+    between : float
+        Between-imputation variance :math:`B` (sample variance, ``ddof=1``).
+    total : float
+        Total variance :math:`T = \\bar U + (1 + 1/m) B`.
+    riv : float
+        Relative increase in variance :math:`r = (1 + 1/m) B / \\bar U`.
+    lambda_ : float
+        Proportion of variance due to nonresponse :math:`\\lambda = (1 + 1/m) B / T`.
+    fmi : float
+        Fraction of missing information :math:`(r + 2/(\\nu + 3)) / (r + 1)`.
+    df : float
+        Degrees of freedom :math:`\\nu` (may be ``inf``).
+    df_complete : float
+        Complete-data degrees of freedom :math:`\\nu_\\text{com}` (``inf`` if
+        not given).
+    """
+
+    m: int
+    estimate: float
+    within: float
+    between: float
+    total: float
+    riv: float
+    lambda_: float
+    fmi: float
+    df: float
+    df_complete: float
+
+    @property
+    def std_error(self) -> float:
+        """Pooled standard error :math:`\\sqrt{T}`."""
+        return math.sqrt(self.total)
+
+    @property
+    def t_statistic(self) -> float:
+        """Wald statistic :math:`\\bar Q / \\sqrt{T}` for :math:`H_0: Q = 0`."""
+        return self.estimate / self.std_error
+
+    @property
+    def p_value(self) -> float:
+        """Two-sided p-value of :math:`H_0: Q = 0` against :math:`t_\\nu`."""
+        return float(2.0 * _t_sf(abs(self.t_statistic), self.df))
+
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Confidence interval :math:`\\bar Q \\pm t_{\\nu, (1 + \\text{level})/2} \\sqrt T`.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Coverage probability, in (0, 1).
+
+        Returns
+        -------
+        tuple of float
+            Lower and upper limit.
+
+        Examples
+        --------
+        >>> from companion import rubin_pool
+        >>> pooled = rubin_pool([1.0, 1.2, 0.8], [0.04, 0.05, 0.06])
+        >>> lo, hi = pooled.conf_int(0.95)
+        >>> bool(lo < pooled.estimate < hi)
+        True
+        """
+        level = check_probability(level, "level")
+        half = _t_ppf(0.5 + level / 2.0, self.df) * self.std_error
+        return (self.estimate - half, self.estimate + half)
+
+
+def _t_ppf(q: float, df: float) -> float:
+    from scipy import stats
+
+    return float(stats.norm.ppf(q) if math.isinf(df) else stats.t.ppf(q, df))
+
+
+def _t_sf(x: float, df: float) -> float:
+    from scipy import stats
+
+    return float(stats.norm.sf(x) if math.isinf(df) else stats.t.sf(x, df))
+
+
+def _check_df_complete(df_complete: object) -> float:
+    if df_complete is None:
+        return math.inf
+    if isinstance(df_complete, bool) or not isinstance(df_complete, Real):
+        raise TypeError(
+            f"`df_complete` must be a positive number or None, got {type(df_complete).__name__}."
+        )
+    value = float(df_complete)
+    if math.isnan(value) or value <= 0:
+        raise ValueError(f"`df_complete` must be positive (or inf, or None), got {value}.")
+    return value
+
+
+def barnard_rubin_df(lambda_: float, m: int, df_complete: float = math.inf) -> float:
+    r"""Degrees of freedom of Barnard and Rubin (1999).
+
+    .. math::
+
+        \nu_\text{old} = \frac{m - 1}{\lambda^2}, \quad
+        \nu_\text{obs} = \frac{\nu_\text{com} + 1}{\nu_\text{com} + 3}
+            \nu_\text{com} (1 - \lambda), \quad
+        \nu = \frac{\nu_\text{old}\, \nu_\text{obs}}{\nu_\text{old} + \nu_\text{obs}},
+
+    and :math:`\nu = \nu_\text{old}` when :math:`\nu_\text{com} = \infty`
+    (Rubin's 1987 formula). At :math:`\lambda = 0` the limit is used:
+    :math:`\nu = \nu_\text{obs} = \nu_\text{com}(\nu_\text{com} + 1) /
+    (\nu_\text{com} + 3)`, which is slightly *less* than :math:`\nu_\text{com}`
+    (R's mice bounds :math:`\lambda \ge 10^{-4}` and gets almost the same
+    number), and :math:`\nu = \infty` if also :math:`\nu_\text{com} = \infty`.
+
+    Examples
+    --------
+    >>> from companion.rubin import barnard_rubin_df
+    >>> barnard_rubin_df(0.5, m=5)  # (5 - 1) / 0.5**2
+    16.0
+    >>> round(barnard_rubin_df(0.0, m=5, df_complete=20), 4)  # 20 * 21 / 23
+    18.2609
+    """
+    nu_obs = (
+        math.inf
+        if math.isinf(df_complete)
+        else (df_complete + 1.0) / (df_complete + 3.0) * df_complete * (1.0 - lambda_)
+    )
+    if lambda_ == 0.0:
+        return nu_obs
+    nu_old = (m - 1) / lambda_**2
+    if math.isinf(nu_obs):
+        return nu_old
+    return nu_old * nu_obs / (nu_old + nu_obs)
+
+
+def rubin_pool(
+    estimates: Sequence[float] | np.ndarray,
+    variances: Sequence[float] | np.ndarray,
+    df_complete: float | None = None,
+) -> PooledEstimate:
+    r"""Pool one scalar estimated in ``m >= 2`` imputed data sets (Rubin's rules).
+
+    Parameters
+    ----------
+    estimates : array-like of float, length m
+        The estimate :math:`\hat Q_\ell` from each completed data set.
+    variances : array-like of float, length m
+        Its squared standard error :math:`U_\ell` in each data set (>= 0,
+        with a positive mean).
+    df_complete : float, optional
+        Degrees of freedom :math:`\nu_\text{com}` the analysis would have
+        without missing data (for a regression, ``n - p``). ``None`` or
+        ``inf`` gives Rubin's large-sample :math:`\nu = (m - 1)/\lambda^2`;
+        a finite value the Barnard and Rubin (1999) small-sample
+        :math:`\nu`, which never exceeds :math:`\nu_\text{com}`.
+
+    Returns
+    -------
+    PooledEstimate
+        Pooled estimate, variance components, ``riv``, ``lambda_``, ``fmi``
+        and ``df``; ``.std_error``, ``.conf_int(level)`` and ``.p_value``.
+
+    Notes
+    -----
+    Same definitions as ``pool.scalar`` in R's mice (see the module
+    docstring), except that at :math:`\lambda = 0` (all estimates equal) the
+    exact limit of the Barnard--Rubin formula is returned,
+    :math:`\nu_\text{com}(\nu_\text{com}+1)/(\nu_\text{com}+3)`, which is a
+    little below :math:`\nu_\text{com}` (the published formula, not
+    :math:`\nu_\text{com}` itself).
+
+    Examples
+    --------
+    >>> from companion import rubin_pool
+    >>> pooled = rubin_pool([1.0, 1.2, 0.8], [0.04, 0.05, 0.06], df_complete=20)
+    >>> round(pooled.estimate, 6), round(pooled.within, 6), round(pooled.between, 6)
+    (1.0, 0.05, 0.04)
+    >>> round(pooled.total, 6)  # 0.05 + (1 + 1/3) * 0.04
+    0.103333
+    >>> round(pooled.riv, 4), round(pooled.lambda_, 4)
+    (1.0667, 0.5161)
+    """
+    q = _as_vector(estimates, "estimates")
+    u = _as_vector(variances, "variances")
+    check_same_length(estimates=q, variances=u)
+    if len(q) != len(u):  # check_same_length lets length 1 broadcast
+        raise ValueError(f"lengths differ: `estimates` has {len(q)}, `variances` has {len(u)}.")
+    m = len(q)
+    if m < 2:
+        raise ValueError(f"Rubin's rules need m >= 2 imputations, got {m} estimate(s).")
+    if (u < 0).any():
+        position = int(np.flatnonzero(u < 0)[0])
+        raise ValueError(f"`variances` must be non-negative, got {u[position]} at {position}.")
+    nu_com = _check_df_complete(df_complete)
+
+    qbar = float(np.mean(q))
+    ubar = float(np.mean(u))
+    if ubar <= 0:
+        raise ValueError("`variances` must have a positive mean (all are zero).")
+    b = float(np.var(q, ddof=1))
+    inflated = (1.0 + 1.0 / m) * b
+    total = ubar + inflated
+    riv = inflated / ubar
+    lam = inflated / total
+    nu = barnard_rubin_df(lam, m, nu_com)
+    fmi = (riv + 2.0 / (nu + 3.0)) / (riv + 1.0)
+    return PooledEstimate(
+        m=m,
+        estimate=qbar,
+        within=ubar,
+        between=b,
+        total=total,
+        riv=riv,
+        lambda_=lam,
+        fmi=fmi,
+        df=nu,
+        df_complete=nu_com,
+    )
+
+
+def _as_vector(values: object, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be numbers, got {type(values).__name__}.") from None
+    if array.ndim != 1:
+        raise ValueError(f"`{name}` must be one-dimensional, got shape {array.shape}.")
+    if np.isnan(array).any():
+        position = int(np.flatnonzero(np.isnan(array))[0])
+        raise ValueError(f"`{name}` contains NaN at position {position}.")
+    if not np.isfinite(array).all():
+        raise ValueError(f"`{name}` must be finite.")
+    return array
+
+
+_COLUMNS = [
+    "estimate", "std_error", "within", "between", "total", "riv", "lambda", "fmi",
+    "df", "ci_lower", "ci_upper", "t_statistic", "p_value",
+]
+
+
+def pool_estimates(
+    estimates: pd.DataFrame | Mapping[str, Sequence[float]],
+    variances: pd.DataFrame | Mapping[str, Sequence[float]],
+    df_complete: float | None = None,
+    *,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Pool a table of estimates by Rubin's rules, one parameter per column.
+
+    Parameters
+    ----------
+    estimates, variances : pandas.DataFrame or dict of sequences
+        One row per imputation, one column per parameter (same columns).
+    df_complete : float, optional
+        Complete-data degrees of freedom, as in :func:`rubin_pool`.
+    level : float, default 0.95
+        Level of the confidence intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter with columns ``estimate``, ``std_error``,
+        ``within``, ``between``, ``total``, ``riv``, ``lambda``, ``fmi``,
+        ``df``, ``ci_lower``, ``ci_upper``, ``t_statistic``, ``p_value``.
+
+    Examples
+    --------
+    >>> from companion.rubin import pool_estimates
+    >>> table = pool_estimates({"a": [1.0, 1.2, 0.8]}, {"a": [0.04, 0.05, 0.06]})
+    >>> round(float(table.loc["a", "total"]), 6)
+    0.103333
+    """
+    level = check_probability(level, "level")
+    est = pd.DataFrame(estimates)
+    var = pd.DataFrame(variances)
+    if list(est.columns) != list(var.columns):
+        raise ValueError(
+            "`estimates` and `variances` must have the same columns, got "
+            f"{list(est.columns)} and {list(var.columns)}."
+        )
+    if len(est) != len(var):
+        raise ValueError(
+            f"lengths differ: `estimates` has {len(est)} rows, `variances` has {len(var)}."
+        )
+    rows = {}
+    for name in est.columns:
+        pooled = rubin_pool(est[name].to_numpy(), var[name].to_numpy(), df_complete)
+        lo, hi = pooled.conf_int(level)
+        rows[name] = [
+            pooled.estimate, pooled.std_error, pooled.within, pooled.between,
+            pooled.total, pooled.riv, pooled.lambda_, pooled.fmi, pooled.df,
+            lo, hi, pooled.t_statistic, pooled.p_value,
+        ]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=_COLUMNS)
+
+
+def pool(fits: Sequence[object], *, level: float = 0.95) -> pd.DataFrame:
+    """Pool regression fits from ``m`` completed data sets by Rubin's rules.
+
+    Parameters
+    ----------
+    fits : sequence of fitted models
+        One fit per completed data set, each with ``params`` and ``bse``
+        (pandas Series indexed by coefficient name, as statsmodels results
+        have) and ``df_resid`` (complete-data degrees of freedom, used as
+        ``df_complete`` for the Barnard--Rubin degrees of freedom). For
+        example the list returned by :func:`fit_ols`. At least two.
+    level : float, default 0.95
+        Level of the confidence intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per coefficient, columns as in :func:`pool_estimates`.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from companion import fit_ols, pool
+    >>> rng = np.random.default_rng(1)
+    >>> sets = [pd.DataFrame({"x": np.arange(10.0), "y": np.arange(10.0) + rng.normal(size=10)})
+    ...         for _ in range(3)]
+    >>> table = pool(fit_ols(sets, "y ~ x"))
+    >>> table.index.tolist()
+    ['Intercept', 'x']
+    >>> bool((table["df"] < 8).all())  # never above the complete-data df, n - p = 8
+    True
+    """
+    if isinstance(fits, (str, bytes)) or not isinstance(fits, Sequence):
+        raise TypeError(f"`fits` must be a sequence of fitted models, got {type(fits).__name__}.")
+    if len(fits) < 2:
+        raise ValueError(f"`fits` needs at least 2 fits (one per imputation), got {len(fits)}.")
+    estimates, variances, dfs = [], [], []
+    for position, fit in enumerate(fits):
+        missing = [a for a in ("params", "bse", "df_resid") if not hasattr(fit, a)]
+        if missing:
+            raise TypeError(
+                f"`fits[{position}]` has no attribute(s) {', '.join(missing)}; "
+                "pass fitted statsmodels results (e.g. from fit_ols)."
+            )
+        estimates.append(pd.Series(fit.params))
+        variances.append(pd.Series(fit.bse) ** 2)
+        dfs.append(float(fit.df_resid))
+    names = list(estimates[0].index)
+    for position, series in enumerate(estimates):
+        if list(series.index) != names:
+            raise ValueError(
+                f"`fits[{position}]` has coefficients {list(series.index)}, "
+                f"`fits[0]` has {names}: fit the same model to every data set."
+            )
+    if len(set(dfs)) != 1:
+        raise ValueError(f"the fits have different `df_resid` {sorted(set(dfs))}.")
+    return pool_estimates(
+        pd.DataFrame(estimates).reset_index(drop=True),
+        pd.DataFrame(variances).reset_index(drop=True),
+        df_complete=dfs[0],
+        level=level,
+    )
+
+
+def fit_ols(datasets: Sequence[pd.DataFrame], formula: str) -> list[object]:
+    """Fit the same OLS regression (statsmodels formula) to each completed data set.
+
+    Parameters
+    ----------
+    datasets : sequence of pandas.DataFrame
+        Completed data sets, e.g. from :func:`companion.mice_impute` or
+        :func:`companion.completed_datasets`. The variables in ``formula``
+        must have no missing values (rows are never dropped silently).
+    formula : str
+        A statsmodels/patsy formula such as ``"chl ~ age + bmi"``.
+
+    Returns
+    -------
+    list of statsmodels RegressionResults
+        One fit per data set, ready for :func:`pool`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from companion import fit_ols
+    >>> data = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [1.0, 3.0, 5.0, 7.0]})
+    >>> [round(float(b), 6) for b in fit_ols([data], "y ~ x")[0].params]
+    [1.0, 2.0]
+    """
+    if not isinstance(formula, str) or "~" not in formula:
+        raise ValueError(f"`formula` must be a string like 'y ~ x', got {formula!r}.")
+    if isinstance(datasets, pd.DataFrame) or not isinstance(datasets, Sequence):
+        raise TypeError(
+            f"`datasets` must be a list of DataFrames, got {type(datasets).__name__}."
+        )
+    if len(datasets) == 0:
+        raise ValueError("`datasets` is empty.")
+    import statsmodels.formula.api as smf
+    from statsmodels.tools.sm_exceptions import MissingDataError
+
+    try:
+        from patsy import PatsyError
+    except ImportError:  # pragma: no cover - statsmodels can use formulaic instead
+        PatsyError = MissingDataError  # noqa: N806
+
+    fits = []
+    for position, data in enumerate(datasets):
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(
+                f"`datasets[{position}]` must be a DataFrame, got {type(data).__name__}."
+            )
+        try:
+            fits.append(smf.ols(formula, data, missing="raise").fit())
+        except (MissingDataError, PatsyError) as error:
+            if "missing" not in str(error).lower():
+                raise
+            raise ValueError(
+                f"`datasets[{position}]` has missing values in the variables of `formula`; "
+                "impute them first (or use companion.complete_case and report the drop)."
+            ) from None
+    return fits
+
+
+def imputations_needed(fmi: float, *, cv: float = 0.05) -> dict[str, int]:
+    r"""Numbers of imputations suggested by three rules of thumb.
+
+    * ``"efficiency"``: the smallest :math:`m` whose relative efficiency
+      :math:`(1 + \gamma/m)^{-1}` (Rubin 1987, p. 114) is at least 0.99;
+    * ``"white"``: :math:`m \ge 100\gamma` (White, Royston and Wood 2011,
+      who phrase it with the fraction of incomplete cases);
+    * ``"von_hippel"``: the quadratic rule
+      :math:`m = 1 + \tfrac12 (\gamma / \text{cv})^2` of von Hippel (2020),
+      which makes the coefficient of variation of the pooled standard error
+      about ``cv``.
+
+    Parameters
+    ----------
+    fmi : float
+        Fraction of missing information :math:`\gamma`, in (0, 1).
+    cv : float, default 0.05
+        Target coefficient of variation of the standard error (von Hippel).
+
+    Returns
+    -------
+    dict
+        ``{"efficiency": ..., "white": ..., "von_hippel": ...}``, each at least 2.
+
+    Examples
+    --------
+    >>> from companion.rubin import imputations_needed
+    >>> imputations_needed(0.3)
+    {'efficiency': 30, 'white': 30, 'von_hippel': 19}
+    """
+    fmi = check_probability(fmi, "fmi")
+    cv = check_probability(cv, "cv")
+    efficiency = math.ceil(fmi * 0.99 / 0.01 - 1e-9)  # (1 + fmi/m)^-1 >= 0.99
+    white = math.ceil(100 * fmi - 1e-9)
+    von_hippel = math.ceil(1 + 0.5 * (fmi / cv) ** 2 - 1e-9)
+    return {
+        "efficiency": max(2, efficiency),
+        "white": max(2, white),
+        "von_hippel": max(2, von_hippel),
+    }
+
+
+def pooled_by_m(
+    estimates: Sequence[float] | np.ndarray,
+    variances: Sequence[float] | np.ndarray,
+    m_values: Sequence[int],
+    *,
+    df_complete: float | None = None,
+    n_repeats: int = 200,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Monte Carlo error of Rubin's rules as a function of the number of imputations.
+
+    From a large reservoir of ``M`` analysed imputations, draw ``n_repeats``
+    subsets of size ``m`` (without replacement) for each ``m`` and pool each
+    subset with :func:`rubin_pool`: the spread over subsets is the Monte
+    Carlo (imputation) error a user with ``m`` imputations would see.
+
+    Parameters
+    ----------
+    estimates, variances : array-like, length M
+        Estimates and squared standard errors from the ``M`` completed data sets.
+    m_values : sequence of int
+        Numbers of imputations to study, each in ``[2, M]``.
+    df_complete : float, optional
+        Passed to :func:`rubin_pool`.
+    n_repeats : int, default 200
+        Subsets per ``m``.
+    seed : int, numpy.random.Generator or None
+        Chooses the subsets.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``m``: ``m``, ``mc_sd_estimate`` (sd of the pooled
+        estimate over subsets), ``theory_sd_estimate`` (:math:`\\sqrt{B/m}`
+        with :math:`B` from the reservoir, the sampling sd of a mean of
+        ``m`` draws, ignoring the finite reservoir), ``mean_std_error`` and
+        ``mc_sd_std_error`` (mean and sd of the pooled standard error),
+        ``mean_fmi``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.rubin import pooled_by_m
+    >>> rng = np.random.default_rng(0)
+    >>> table = pooled_by_m(rng.normal(size=400), np.full(400, 1.0), [2, 10, 50], seed=1)
+    >>> bool(table["mc_sd_estimate"].is_monotonic_decreasing)
+    True
+    """
+    from companion._validation import check_count, check_rng
+
+    q = _as_vector(estimates, "estimates")
+    u = _as_vector(variances, "variances")
+    if len(q) != len(u):
+        raise ValueError(f"lengths differ: `estimates` has {len(q)}, `variances` has {len(u)}.")
+    n_repeats = check_count(n_repeats, "n_repeats", 2)
+    rng = check_rng(seed)
+    between = float(np.var(q, ddof=1))
+    rows = []
+    for m in m_values:
+        m = check_count(m, "m_values", 2)
+        if m > len(q):
+            raise ValueError(f"`m_values` contains {m}, more than the {len(q)} imputations given.")
+        pooled = []
+        for _ in range(n_repeats):
+            pick = rng.choice(len(q), size=m, replace=False)
+            pooled.append(rubin_pool(q[pick], u[pick], df_complete))
+        est = np.array([p.estimate for p in pooled])
+        se = np.array([p.std_error for p in pooled])
+        rows.append({
+            "m": m,
+            "mc_sd_estimate": float(np.std(est, ddof=1)),
+            "theory_sd_estimate": math.sqrt(between / m),
+            "mean_std_error": float(np.mean(se)),
+            "mc_sd_std_error": float(np.std(se, ddof=1)),
+            "mean_fmi": float(np.mean([p.fmi for p in pooled])),
+        })
+    return pd.DataFrame(rows)
