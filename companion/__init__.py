@@ -14,6 +14,12 @@ __version__ = "0.1.0"
 
 # Public name -> submodule that defines it.
 _EXPORTS: dict[str, str] = {
+    "delta_adjust": "mnar",
+    "find_tipping_point": "mnar",
+    "selection_model": "mnar",
+    "tipping_point": "mnar",
+    "plot_tipping_point": "plots",
+    "plot_selection_posteriors": "plots",
     "PooledEstimate": "rubin",
     "fit_ols": "rubin",
     "pool": "rubin",

@@ -1383,3 +1383,130 @@ def plot_pooled_by_m(table, *, fmi: float | None = None):
     if fmi is not None:
         fig.suptitle(f"fraction of missing information about {fmi:.2f}", fontsize="medium")
     return fig
+
+
+# --- Missing not at random (chapter "Missing not at random") -----------------
+
+
+def plot_tipping_point(table, *, tipping: float | None = None, truth: float | None = None,
+                       marks=None, ylabel: str | None = None, ax=None):
+    """Pooled estimate and confidence band against the δ-adjustment.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`companion.tipping_point`.
+    tipping : float, optional
+        A tipping point (e.g. from :func:`companion.find_tipping_point`),
+        marked by a vertical line; NaN or None draws nothing.
+    truth : float, optional
+        The true value of the estimand (in a simulation), a dotted line.
+    marks : mapping of str to float, optional
+        Other values of δ to mark (label -> δ), e.g. the shift implied by a
+        selection model.
+    ylabel : str, optional
+        Label of the vertical axis; default ``"pooled <term>"``.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The legend sits to the right of the axes, clear of the lines.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from companion import plot_tipping_point
+    >>> table = pd.DataFrame({"delta": [-1.0, 0.0, 1.0], "estimate": [0.0, 1.0, 2.0],
+    ...                       "ci_lower": [-0.5, 0.5, 1.5], "ci_upper": [0.5, 1.5, 2.5]})
+    >>> fig = plot_tipping_point(table, tipping=-0.5)
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.6, 3.8), layout="constrained")
+    else:
+        fig = ax.figure
+    attrs = getattr(table, "attrs", {})
+    null = attrs.get("null", 0.0)
+    level = attrs.get("level", 0.95)
+    term = attrs.get("term", "estimate")
+    delta = table["delta"].to_numpy(float)
+    ax.fill_between(delta, table["ci_lower"], table["ci_upper"], color=OBSERVED_COLOR,
+                    alpha=0.25, linewidth=0, label=f"{level:.0%} interval")  # fmt: skip
+    ax.plot(delta, table["estimate"], color=OBSERVED_COLOR, label="pooled estimate")
+    ax.axhline(null, color="0.3", linewidth=1, label=f"null value {null:g}")
+    ax.axvline(0.0, color="0.6", linewidth=0.8, linestyle=":")
+    ax.annotate("MAR", (0.0, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
+                textcoords="offset points", color="0.4")  # fmt: skip
+    if truth is not None:
+        ax.axhline(truth, color="black", linestyle=":", linewidth=1.2, label="true value")
+    if tipping is not None and np.isfinite(tipping):
+        ax.axvline(tipping, color=MISSING_COLOR, linestyle="--", linewidth=1.5,
+                   label=f"tipping point δ = {tipping:.2f}")  # fmt: skip
+    styles = ["-.", (0, (5, 2, 1, 2)), (0, (1, 1))]
+    for k, (label, value) in enumerate((marks or {}).items()):
+        ax.axvline(value, color="0.25", linestyle=styles[k % len(styles)], linewidth=1.2,
+                   label=f"{label} (δ = {value:.2f})")  # fmt: skip
+    ax.set_xlabel("δ, shift of the imputed values")
+    ax.set_ylabel(ylabel if ylabel is not None else f"pooled {term}")
+    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def plot_selection_posteriors(draws, *, truth=None, labels=None):
+    """Posterior densities of the same quantities under several models or priors.
+
+    Parameters
+    ----------
+    draws : mapping of str to mapping of str to array-like
+        Fit label -> {quantity -> draws}. One panel per quantity (in order
+        of first appearance); a fit without a quantity is skipped in that
+        panel. Labels starting with ``"prior"`` are drawn dashed.
+    truth : mapping of str to float, optional
+        Quantity -> true value, drawn as a vertical line.
+    labels : mapping of str to str, optional
+        Quantity -> axis label (default the quantity's name).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion import plot_selection_posteriors
+    >>> rng = np.random.default_rng(0)
+    >>> fig = plot_selection_posteriors({"fit": {"gamma1": rng.normal(size=200)}},
+    ...                                 truth={"gamma1": 0.0})
+    """
+    import matplotlib.pyplot as plt
+    from scipy.stats import gaussian_kde
+
+    quantities = list(dict.fromkeys(q for fit in draws.values() for q in fit))
+    fig, axes = plt.subplots(1, len(quantities), figsize=(4.2 * len(quantities) + 0.6, 3.6),
+                             layout="constrained", squeeze=False)  # fmt: skip
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, quantity in zip(axes[0], quantities, strict=True):
+        for k, (label, fit) in enumerate(draws.items()):
+            if quantity not in fit:
+                continue
+            values = np.asarray(fit[quantity], dtype=float).ravel()
+            grid = np.linspace(*np.quantile(values, [0.001, 0.999]), 200)
+            ax.plot(grid, gaussian_kde(values)(grid), color=colors[k % len(colors)],
+                    linestyle="--" if label.startswith("prior") else "-", label=label)  # fmt: skip
+        if truth and quantity in truth:
+            ax.axvline(truth[quantity], color="black", linestyle=":", label="truth")
+        ax.set_xlabel((labels or {}).get(quantity, quantity))
+        ax.set_yticks([])
+        ax.set_ylim(bottom=0)
+    axes[0, 0].set_ylabel("density")
+    handles, names = {}, []
+    for ax in axes[0]:
+        for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
+            if name not in handles:
+                handles[name] = handle
+                names.append(name)
+    fig.legend([handles[n] for n in names], names, loc="outside lower center",
+               ncol=min(len(names), 3), frameon=False, fontsize="small")  # fmt: skip
+    return fig

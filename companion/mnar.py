@@ -1,0 +1,557 @@
+r"""Missing not at random: a selection model and δ-adjusted sensitivity analysis.
+
+When the probability that a value is missing depends on the value itself,
+the observed data cannot tell the analyst what the missing values look like
+without assumptions that the observed data cannot check. Two ways of writing
+those assumptions down follow from the two factorizations of the joint
+distribution of the data :math:`Y` and the response indicators :math:`R`
+(Little and Rubin 2019, chapter 15):
+
+* a *selection model*, :math:`p(Y)\, p(R \mid Y)`: a model for the complete
+  data and a model for who responds given the values
+  (:func:`selection_model`, in the spirit of Heckman 1979);
+* a *pattern-mixture model*, :math:`p(Y \mid R)\, p(R)`: a separate
+  distribution of the data for respondents and non-respondents (Little
+  1993). Its simplest form shifts the values imputed under MAR by a constant
+  :math:`\delta` (:func:`delta_adjust`), and a *tipping-point analysis*
+  (:func:`tipping_point`, :func:`find_tipping_point`) asks how large
+  :math:`\delta` must be before the conclusion changes (van Buuren 2018,
+  section 3.8; Carpenter and Kenward 2013, chapter 10).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from companion._validation import check_probability, check_real
+
+if TYPE_CHECKING:
+    import pymc as pm
+
+__all__ = [
+    "SELECTION_PARAMETERS",
+    "delta_adjust",
+    "find_tipping_point",
+    "selection_model",
+    "tipping_point",
+]
+
+#: Names of the parameters of :func:`selection_model`.
+SELECTION_PARAMETERS = ("alpha", "beta", "sigma", "gamma0", "gamma1")
+
+
+# --------------------------------------------------------------------------- δ-adjustment
+def _check_datasets(datasets: object) -> tuple[list[pd.DataFrame], bool]:
+    """Return the data sets as a list, and whether a single DataFrame was given."""
+    if isinstance(datasets, pd.DataFrame):
+        return [datasets], True
+    if isinstance(datasets, (str, bytes)) or not isinstance(datasets, Sequence):
+        raise TypeError(
+            "`datasets` must be a DataFrame or a list of DataFrames, "
+            f"got {type(datasets).__name__}."
+        )
+    if len(datasets) == 0:
+        raise ValueError("`datasets` is empty.")
+    for position, data in enumerate(datasets):
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(
+                f"`datasets[{position}]` must be a DataFrame, got {type(data).__name__}."
+            )
+    return list(datasets), False
+
+
+def _per_column(value: object, name: str, columns: list, *, positive: bool = False) -> dict:
+    """Expand a scalar or a {column: value} dict to one finite float per column."""
+    if isinstance(value, Mapping):
+        unknown = [c for c in value if c not in columns]
+        if unknown:
+            raise ValueError(
+                f"`{name}` names column(s) {unknown} that are not adjusted; "
+                f"the adjusted columns are {columns}."
+            )
+        return {c: check_real(value.get(c, 0.0 if name == "delta" else 1.0), name,
+                              positive=positive) for c in columns}  # fmt: skip
+    return dict.fromkeys(columns, check_real(value, name, positive=positive))
+
+
+def delta_adjust(
+    datasets: pd.DataFrame | Sequence[pd.DataFrame],
+    original: pd.DataFrame,
+    delta: float | Mapping[object, float],
+    *,
+    columns: Sequence | None = None,
+    scale: float | Mapping[object, float] = 1.0,
+) -> pd.DataFrame | list[pd.DataFrame]:
+    r"""Shift the imputed values of completed data sets by :math:`\delta`.
+
+    For every column :math:`c` adjusted and every cell that is missing in
+    ``original``, the imputed value :math:`\tilde y` becomes
+
+    .. math:: \tilde y^{(\delta)} = s_c\, \tilde y + \delta_c ,
+
+    with :math:`s_c = 1` (a pure shift) unless ``scale`` says otherwise.
+    Observed cells are left exactly as they are. This is the
+    :math:`\delta`-adjustment of the pattern-mixture model (van Buuren 2018,
+    section 3.8.3): the non-respondents' values are assumed to be
+    :math:`\delta` higher than MAR imputation predicts; :math:`\delta = 0`
+    is MAR.
+
+    Parameters
+    ----------
+    datasets : pandas.DataFrame or list of pandas.DataFrame
+        Completed data sets (for example from :func:`companion.mice_impute`
+        or :func:`companion.completed_datasets`) with the same index and
+        columns as ``original``. Not modified.
+    original : pandas.DataFrame
+        The incomplete data the imputations complete; its NaN cells mark
+        the imputed values. Its observed cells must equal those of every
+        data set (otherwise the data sets do not complete it).
+    delta : float or dict
+        The shift, one number for every adjusted column or a dict
+        ``{column: shift}`` (columns not named get 0).
+    columns : list of column names, optional
+        Columns to adjust. Default: the keys of ``delta`` if it is a dict,
+        otherwise every column of ``original`` with missing values.
+    scale : float or dict, default 1.0
+        Optional multiplicative factor applied to the imputed values before
+        the shift (positive); 1 gives the usual additive adjustment.
+
+    Returns
+    -------
+    pandas.DataFrame or list of pandas.DataFrame
+        Adjusted copies, of the same kind as ``datasets``.
+
+    Notes
+    -----
+    This adjusts the imputations *after* they were made. When several
+    variables are incomplete and imputed from each other, the proper
+    adjustment applies the shift inside every iteration of the chained
+    equations (mice's ``post`` argument), so that the other imputed
+    variables feel it (van Buuren 2018, section 9.2). The post-hoc shift is
+    the same thing when the adjusted column is the only incomplete column,
+    or when nothing else was imputed from it: in particular when it is the
+    outcome of the analysis and the only incomplete variable.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from companion import delta_adjust
+    >>> original = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [1.0, np.nan, 3.0]})
+    >>> completed = original.fillna({"y": 2.0})
+    >>> delta_adjust(completed, original, -0.5)["y"].tolist()
+    [1.0, 1.5, 3.0]
+    >>> delta_adjust([completed], original, {"y": 1.0}, scale=2.0)[0]["y"].tolist()
+    [1.0, 5.0, 3.0]
+    """
+    sets, single = _check_datasets(datasets)
+    if not isinstance(original, pd.DataFrame):
+        raise TypeError(f"`original` must be a DataFrame, got {type(original).__name__}.")
+    if columns is None:
+        if isinstance(delta, Mapping):
+            columns = list(delta)
+        else:
+            columns = [c for c in original.columns if original[c].isna().any()]
+            if not columns:
+                raise ValueError("`original` has no missing values: there is nothing to adjust.")
+    elif isinstance(columns, str) or not isinstance(columns, Sequence):
+        columns = [columns]
+    columns = list(columns)
+    if not columns:
+        raise ValueError("`columns` is empty.")
+    for column in columns:
+        if column not in original.columns:
+            raise ValueError(f"`columns` names {column!r}, which is not a column of `original`.")
+        if not pd.api.types.is_numeric_dtype(original[column]):
+            raise ValueError(f"Column {column!r} must be numeric, got {original[column].dtype}.")
+    shifts = _per_column(delta, "delta", columns)
+    factors = _per_column(scale, "scale", columns, positive=True)
+
+    adjusted = []
+    for position, data in enumerate(sets):
+        if not data.index.equals(original.index) or list(data.columns) != list(original.columns):
+            raise ValueError(
+                f"`datasets[{position}]` must have the same index and columns as `original`."
+            )
+        out = data.copy()
+        for column in columns:
+            missing = original[column].isna().to_numpy()
+            values = data[column].to_numpy(dtype=float, na_value=np.nan)
+            observed = original[column].to_numpy(dtype=float, na_value=np.nan)
+            if not np.array_equal(values[~missing], observed[~missing]):
+                raise ValueError(
+                    f"`datasets[{position}]` differs from `original` in observed cells of "
+                    f"column {column!r}: it is not a completion of `original`."
+                )
+            if np.isnan(values[missing]).any():
+                raise ValueError(
+                    f"`datasets[{position}]` still has missing values in column {column!r}; "
+                    "pass completed data sets."
+                )
+            values = values.copy()
+            values[missing] = factors[column] * values[missing] + shifts[column]
+            out[column] = values
+        adjusted.append(out)
+    return adjusted[0] if single else adjusted
+
+
+# --------------------------------------------------------------------------- tipping point
+def _check_deltas(deltas: object) -> np.ndarray:
+    try:
+        grid = np.asarray(deltas, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"`deltas` must be numbers, got {type(deltas).__name__}.") from None
+    grid = grid.reshape(-1) if grid.ndim == 0 else grid
+    if grid.ndim != 1 or grid.size < 2:
+        raise ValueError(f"`deltas` must be a grid of at least 2 values, got {deltas!r}.")
+    if not np.isfinite(grid).all():
+        raise ValueError("`deltas` must be finite.")
+    if len(np.unique(grid)) != grid.size:
+        raise ValueError("`deltas` repeats a value.")
+    if not (grid == 0).any():
+        raise ValueError("`deltas` must contain 0 (MAR), the reference of a tipping point.")
+    return np.sort(grid)
+
+
+def tipping_point(
+    datasets: Sequence[pd.DataFrame],
+    original: pd.DataFrame,
+    deltas: Sequence[float],
+    formula: str,
+    term: str,
+    *,
+    columns: Sequence | None = None,
+    level: float = 0.95,
+    null: float = 0.0,
+) -> pd.DataFrame:
+    r"""Pooled estimate of one coefficient over a grid of δ-adjustments.
+
+    For each :math:`\delta` in ``deltas``: shift the imputed values of the
+    MAR imputations ``datasets`` by :math:`\delta` (:func:`delta_adjust`),
+    fit ``formula`` by least squares to each adjusted data set
+    (:func:`companion.fit_ols`) and pool the fits by Rubin's rules
+    (:func:`companion.pool`).
+
+    Parameters
+    ----------
+    datasets : list of pandas.DataFrame
+        At least two completed data sets imputed under MAR
+        (:math:`\delta = 0`).
+    original : pandas.DataFrame
+        The incomplete data they complete.
+    deltas : array-like of float
+        Grid of shifts; must contain 0. Sorted on output.
+    formula : str
+        Analysis model, a statsmodels formula such as ``"y ~ x"``; ``"y ~ 1"``
+        estimates the mean of ``y``.
+    term : str
+        The coefficient whose conclusion is examined (``"Intercept"``, ``"x"``).
+    columns : list of column names, optional
+        Columns to shift, as in :func:`delta_adjust` (default: every
+        incomplete column of ``original``).
+    level : float, default 0.95
+        Level of the confidence intervals.
+    null : float, default 0
+        Value of the coefficient under the null hypothesis; the conclusion
+        at each :math:`\delta` is whether the interval excludes it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per :math:`\delta` with columns ``delta``, ``estimate``,
+        ``std_error``, ``ci_lower``, ``ci_upper``, ``df`` (Barnard-Rubin),
+        ``fmi``, ``p_value`` (two-sided, of ``term = null``) and
+        ``excludes_null``. ``attrs`` holds ``term``, ``level`` and ``null``
+        for :func:`find_tipping_point`.
+
+    Notes
+    -----
+    The data sets are imputed once and shifted afterwards, which is exact
+    when the shifted columns are the only incomplete ones, or at least when
+    no other imputed variable was imputed from them (see
+    :func:`delta_adjust`). For the mean of a column (``"y ~ 1"``) the pooled
+    estimate is then exactly linear in :math:`\delta`, with slope the
+    fraction of the column that is missing.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from companion import tipping_point
+    >>> original = pd.DataFrame({"y": [1.0, np.nan, 3.0, np.nan]})
+    >>> sets = [original.fillna(2.0), original.fillna(2.5)]
+    >>> table = tipping_point(sets, original, [-1.0, 0.0, 1.0], "y ~ 1", "Intercept")
+    >>> table["estimate"].round(4).tolist()  # slope 2/4, the fraction missing
+    [1.625, 2.125, 2.625]
+    """
+    from companion.rubin import fit_ols, pool
+
+    sets, _ = _check_datasets(datasets)
+    if len(sets) < 2:
+        raise ValueError(f"`datasets` needs at least 2 imputed data sets, got {len(sets)}.")
+    grid = _check_deltas(deltas)
+    level = check_probability(level, "level")
+    null = check_real(null, "null")
+    if not isinstance(term, str):
+        raise TypeError(f"`term` must be a string, got {type(term).__name__}.")
+    from scipy import stats
+
+    rows = []
+    for delta in grid:
+        adjusted = delta_adjust(sets, original, float(delta), columns=columns)
+        table = pool(fit_ols(adjusted, formula), level=level)
+        if term not in table.index:
+            raise ValueError(
+                f"`term`={term!r} is not a coefficient of `formula`; choose from "
+                f"{table.index.tolist()}."
+            )
+        row = table.loc[term]
+        t = (row["estimate"] - null) / row["std_error"]
+        dist = stats.norm if math.isinf(row["df"]) else stats.t(row["df"])
+        rows.append({
+            "delta": float(delta),
+            "estimate": row["estimate"],
+            "std_error": row["std_error"],
+            "ci_lower": row["ci_lower"],
+            "ci_upper": row["ci_upper"],
+            "df": row["df"],
+            "fmi": row["fmi"],
+            "p_value": float(2 * dist.sf(abs(t))),
+            "excludes_null": bool(row["ci_lower"] > null or row["ci_upper"] < null),
+        })
+    result = pd.DataFrame(rows)
+    result.attrs.update({"term": term, "level": level, "null": null})
+    return result
+
+
+def _conclusion(lower: np.ndarray, upper: np.ndarray, null: float) -> np.ndarray:
+    """+1 if the interval lies above ``null``, -1 if below, 0 if it contains it."""
+    return (lower > null).astype(int) - (upper < null).astype(int)
+
+
+def find_tipping_point(
+    table: pd.DataFrame, *, null: float | None = None, side: str = "both"
+) -> float:
+    r"""Smallest :math:`|\delta|` at which the conclusion differs from MAR's.
+
+    The conclusion at each :math:`\delta` is where the confidence interval
+    lies: above ``null``, below it, or around it. Starting from
+    :math:`\delta = 0` and moving outwards along the grid of ``table``, the
+    tipping point is where the conclusion first differs from that at
+    :math:`\delta = 0`. It is **interpolated linearly**: between the last
+    grid point with the MAR conclusion and the first without, the interval
+    bound that crosses ``null`` is taken as linear in :math:`\delta`, and the
+    :math:`\delta` at which it equals ``null`` is returned. (For the pooled
+    mean, the estimate is exactly linear in :math:`\delta` and the standard
+    error nearly so, so the interpolation error is far below any sensible
+    grid spacing.)
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`tipping_point` (columns ``delta``, ``ci_lower``,
+        ``ci_upper``; a row with ``delta == 0``).
+    null : float, optional
+        Reference value; default ``table.attrs["null"]`` or 0.
+    side : {"both", "negative", "positive"}, default "both"
+        Search both directions and return the tipping point of smaller
+        absolute value, or only :math:`\delta < 0` or :math:`\delta > 0`.
+
+    Returns
+    -------
+    float
+        The interpolated :math:`\delta`; NaN if the conclusion does not change
+        within the grid (then the grid is too narrow to find it).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from companion import find_tipping_point
+    >>> table = pd.DataFrame({"delta": [-2.0, -1.0, 0.0, 1.0],
+    ...                       "ci_lower": [-0.5, 0.5, 1.5, 2.5],
+    ...                       "ci_upper": [1.5, 2.5, 3.5, 4.5]})
+    >>> find_tipping_point(table)  # the lower bound reaches 0 at delta = -1.5
+    -1.5
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"`table` must be a DataFrame, got {type(table).__name__}.")
+    needed = [c for c in ("delta", "ci_lower", "ci_upper") if c not in table.columns]
+    if needed:
+        raise ValueError(f"`table` lacks column(s) {needed}; pass the result of tipping_point.")
+    if side not in ("both", "negative", "positive"):
+        raise ValueError(f"`side` must be 'both', 'negative' or 'positive', got {side!r}.")
+    null = check_real(table.attrs.get("null", 0.0) if null is None else null, "null")
+    ordered = table.sort_values("delta")
+    delta = ordered["delta"].to_numpy(dtype=float)
+    _check_deltas(delta)
+    lower = ordered["ci_lower"].to_numpy(dtype=float)
+    upper = ordered["ci_upper"].to_numpy(dtype=float)
+    conclusion = _conclusion(lower, upper, null)
+    start = int(np.flatnonzero(delta == 0)[0])
+    reference = conclusion[start]
+
+    def crossing(direction: int) -> float:
+        previous = start
+        for j in range(start + direction, len(delta) if direction > 0 else -1, direction):
+            if conclusion[j] != reference:
+                # The bound that crosses: the lower one if the interval was above
+                # the null or moves above it, the upper one otherwise.
+                moved_up = reference == 1 or conclusion[j] == 1
+                bound = lower if moved_up else upper
+                a, b = bound[previous] - null, bound[j] - null
+                weight = a / (a - b) if a != b else 1.0
+                return float(delta[previous] + weight * (delta[j] - delta[previous]))
+            previous = j
+        return math.nan
+
+    found = {
+        "negative": crossing(-1) if side in ("both", "negative") else math.nan,
+        "positive": crossing(+1) if side in ("both", "positive") else math.nan,
+    }
+    candidates = [v for v in found.values() if not math.isnan(v)]
+    return min(candidates, key=abs) if candidates else math.nan
+
+
+# --------------------------------------------------------------------------- selection model
+def selection_model(
+    df: pd.DataFrame,
+    x: str = "x",
+    y: str = "y",
+    *,
+    gamma1_prior: tuple[float, float] = (0.0, 1.0),
+    center: float | None = None,
+    scale: float | None = None,
+    response_on_x: bool = False,
+) -> pm.Model:
+    r"""Selection model for an outcome that is missing not at random.
+
+    .. math::
+
+        y_i \mid x_i &\sim \mathcal N(\alpha + \beta x_i, \sigma^2), \\
+        R_i \mid y_i &\sim \operatorname{Bernoulli}\bigl(
+            \operatorname{expit}(\gamma_0 + \gamma_1 (y_i - c) / s)\bigr),
+
+    where :math:`R_i = 1` if :math:`y_i` is observed. The probability of
+    responding depends on the value itself, so :math:`\gamma_1 \ne 0` is
+    MNAR and :math:`\gamma_1 = 0` is MAR. The missing :math:`y_i` are
+    parameters (PyMC's automatic imputation), drawn jointly with
+    :math:`\gamma`: a missing value is informed both by the regression and by
+    the fact that it is missing.
+
+    Everything the data say about :math:`\gamma_1` comes through the assumed
+    normal shape of :math:`y \mid x`: the observed values are the normal
+    distribution thinned by the response probability, and :math:`\gamma_1`
+    is estimated from how skewed they look. If the outcome is not normal,
+    the model will mistake the skew for selection (Little and Rubin 2019,
+    section 15.3). The prior on :math:`\gamma_1` is therefore a statement of
+    belief that the data can only partly correct.
+
+    Priors (with :math:`m_y`, :math:`s_y`, :math:`m_x`, :math:`s_x` the
+    observed means and standard deviations and :math:`w = 2.5`, as in
+    :func:`companion.regression_imputation_model`):
+    :math:`\alpha \sim \mathcal N(m_y, w^2 s_y^2 (1 + m_x^2/s_x^2))`,
+    :math:`\beta \sim \mathcal N(0, (w s_y / s_x)^2)`,
+    :math:`\sigma \sim \text{HalfNormal}(w s_y)`,
+    :math:`\gamma_0 \sim \mathcal N(0, w^2)` and
+    :math:`\gamma_1 \sim \mathcal N(\mu_\gamma, \sigma_\gamma^2)` from
+    ``gamma1_prior``. With the default :math:`c = m_y`, :math:`s = s_y`,
+    :math:`\gamma_1` is the change in the log-odds of responding per
+    (observed) standard deviation of :math:`y`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``x`` (complete) and ``y`` (NaN where missing).
+    x, y : str, default "x", "y"
+        Names of the covariate and the outcome.
+    gamma1_prior : tuple of float, default (0, 1)
+        Mean and standard deviation (positive) of the normal prior on
+        :math:`\gamma_1`. A standard deviation near 0 forces MAR.
+    center, scale : float, optional
+        :math:`c` and :math:`s` in the response model; default the observed
+        mean and standard deviation of ``y``. Pass ``center=0, scale=1`` to
+        put :math:`\gamma` on the scale of ``y`` itself.
+
+    Returns
+    -------
+    pymc.Model
+        Free parameters ``alpha``, ``beta``, ``sigma``, ``gamma0``,
+        ``gamma1`` and ``<y>_unobserved`` (dimension ``<y>_missing``,
+        labelled by the index of the rows missing ``y``); deterministic
+        ``<y>`` (dimension ``obs``, labelled by ``df.index``) with observed
+        and imputed values; observed ``responded`` (the :math:`R_i`, dimension
+        ``obs``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from companion import selection_model
+    >>> df = pd.DataFrame({"x": [0.1, 0.5, 1.2, 0.4], "y": [2.0, np.nan, 3.5, 3.1]})
+    >>> model = selection_model(df)
+    >>> sorted(v.name for v in model.free_RVs)
+    ['alpha', 'beta', 'gamma0', 'gamma1', 'sigma', 'y_unobserved']
+    >>> model.coords["y_missing"]
+    (1,)
+    """
+    import pymc as pm
+    from pymc.exceptions import ImputationWarning
+
+    from companion.imputation import _attach_missing_dim, _numeric_column, _spread
+    from companion.priors import AUTO_WIDTH
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
+    if x == y:
+        raise ValueError(f"`x` and `y` must be different columns, both are {x!r}.")
+    if not isinstance(response_on_x, bool):
+        raise TypeError(f"`response_on_x` must be True or False, got {response_on_x!r}.")
+    reserved = (*SELECTION_PARAMETERS, "gamma_x", "obs", "responded")
+    for name, column in (("x", x), ("y", y)):
+        if column in reserved:
+            raise ValueError(f"`{name}`={column!r} clashes with a model variable; rename it.")
+    x_values = _numeric_column(df, x, "x")
+    if np.isnan(x_values).any():
+        raise ValueError(
+            f"`x` column {x!r} has {int(np.isnan(x_values).sum())} missing values; the selection "
+            "model needs a complete covariate."
+        )
+    y_values = _numeric_column(df, y, "y")
+    missing = np.isnan(y_values)
+    if not missing.any():
+        raise ValueError(f"`y` column {y!r} has no missing values: there is nothing to select.")
+    if (
+        not isinstance(gamma1_prior, Sequence)
+        or isinstance(gamma1_prior, str)
+        or len(gamma1_prior) != 2
+    ):
+        raise ValueError(f"`gamma1_prior` must be a pair (mean, sd), got {gamma1_prior!r}.")
+    g_mu = check_real(gamma1_prior[0], "gamma1_prior[0]")
+    g_sd = check_real(gamma1_prior[1], "gamma1_prior[1]", positive=True)
+
+    mx, sx = float(np.mean(x_values)), _spread(x_values)
+    my, sy = float(np.nanmean(y_values)), _spread(y_values)
+    c = my if center is None else check_real(center, "center")
+    s = sy if scale is None else check_real(scale, "scale", positive=True)
+    w = AUTO_WIDTH
+    responded = (~missing).astype(int)
+    with pm.Model(coords={"obs": list(df.index)}) as model:
+        alpha = pm.Normal("alpha", my, w * sy * np.sqrt(1 + (mx / sx) ** 2))
+        beta = pm.Normal("beta", 0.0, w * sy / sx)
+        sigma = pm.HalfNormal("sigma", w * sy)
+        gamma0 = pm.Normal("gamma0", 0.0, w)
+        gamma1 = pm.Normal("gamma1", g_mu, g_sd)
+        with warnings.catch_warnings():
+            # The imputation is the point of the model, not something to warn about.
+            warnings.simplefilter("ignore", ImputationWarning)
+            y_full = pm.Normal(y, alpha + beta * x_values, sigma, observed=y_values, dims="obs")
+        logit_p = gamma0 + gamma1 * (y_full - c) / s
+        if response_on_x:
+            gamma_x = pm.Normal("gamma_x", 0.0, w)
+            logit_p = logit_p + gamma_x * (x_values - mx) / sx
+        pm.Bernoulli("responded", logit_p=logit_p, observed=responded, dims="obs")
+    _attach_missing_dim(model, y, df.index[missing])
+    return model
