@@ -14,6 +14,19 @@ __version__ = "0.1.0"
 
 # Public name -> submodule that defines it.
 _EXPORTS: dict[str, str] = {
+    "ampute_groups": "hierarchical_missing",
+    "hierarchical_covariate_model": "hierarchical_missing",
+    "posterior_shrinkage": "hierarchical_missing",
+    "rank_summary": "hierarchical_missing",
+    "school_covariate": "hierarchical_missing",
+    "school_estimates": "hierarchical_missing",
+    "school_ranks": "hierarchical_missing",
+    "school_summaries": "hierarchical_missing",
+    "simulate_schools_with_covariate": "hierarchical_missing",
+    "plot_imputed_covariate": "plots",
+    "plot_rank_probabilities": "plots",
+    "plot_school_estimates": "plots",
+    "plot_shrinkage_change": "plots",
     "delta_adjust": "mnar",
     "find_tipping_point": "mnar",
     "selection_model": "mnar",

@@ -1510,3 +1510,218 @@ def plot_selection_posteriors(draws, *, truth=None, labels=None):
     fig.legend([handles[n] for n in names], names, loc="outside lower center",
                ncol=min(len(names), 3), frameon=False, fontsize="small")  # fmt: skip
     return fig
+
+
+# --- Hierarchical models with missing data (chapter "Hierarchical models with missing data")
+
+#: Colours of the data scenarios of the chapter (complete data and mechanisms).
+SCENARIO_COLORS = ("black", "tab:blue", "tab:red", "tab:green", "tab:purple")
+
+
+def _short_group(label) -> str:
+    return str(label).replace("School ", "")
+
+
+def plot_shrinkage_change(factors, *, ax=None):
+    """Shrinkage factor of each group under several data scenarios.
+
+    Parameters
+    ----------
+    factors : pandas.DataFrame
+        Indexed by group, one column per scenario (for example "complete",
+        "MAR", "MNAR"), values in [0, 1]; the groups are drawn in the
+        order of the index. A vertical line joins each group's values.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from companion import plot_shrinkage_change
+    >>> table = pd.DataFrame({"complete": [0.2, 0.3], "MAR": [0.5, 0.3]},
+    ...                      index=["School 1", "School 2"])
+    >>> fig = plot_shrinkage_change(table)
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
+    else:
+        fig = ax.figure
+    values = factors.to_numpy(dtype=float)
+    positions = np.arange(len(factors))
+    ax.vlines(positions, np.nanmin(values, axis=1), np.nanmax(values, axis=1), color="grey",
+              linewidth=1, zorder=1)  # fmt: skip
+    markers = ("o", "s", "^", "D", "v")
+    for k, column in enumerate(factors.columns):
+        ax.scatter(positions, values[:, k], s=30, zorder=2, label=str(column),
+                   color=SCENARIO_COLORS[k % 5], marker=markers[k % 5])  # fmt: skip
+    ax.set_xticks(positions, [_short_group(g) for g in factors.index])
+    ax.set_xlabel(f"{factors.index.name or 'group'}")
+    ax.set_ylabel("shrinkage factor $B_j$")
+    ax.set_ylim(0, 1)
+    ax.legend(frameon=False, ncols=len(factors.columns), loc="upper left")
+    return fig
+
+
+def plot_school_estimates(estimates, truth=None, *, xlabel: str = "school mean"):
+    """Posterior intervals of each group's mean under several scenarios, with the truth.
+
+    Parameters
+    ----------
+    estimates : mapping of str to pandas.DataFrame
+        Scenario name -> table indexed by group with columns ``mean``,
+        ``lower`` and ``upper``; all tables cover the same groups.
+    truth : pandas.Series, optional
+        True values by group, drawn as diamonds; the groups are sorted by it.
+    xlabel : str, default "school mean"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from companion import plot_school_estimates
+    >>> t = pd.DataFrame({"mean": [70.0, 80.0], "lower": [65.0, 75.0],
+    ...                   "upper": [75.0, 85.0]}, index=["A", "B"])
+    >>> fig = plot_school_estimates({"complete": t}, truth=pd.Series([71.0, 79.0], ["A", "B"]))
+    """
+    import matplotlib.pyplot as plt
+
+    names = list(estimates)
+    groups = list(estimates[names[0]].index)
+    if truth is not None:
+        groups = list(truth.reindex(groups).sort_values().index)
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(groups) + 1.4), layout="constrained")
+    positions = np.arange(len(groups))
+    step = 0.7 / max(len(names), 1)
+    for k, name in enumerate(names):
+        table = estimates[name].loc[groups]
+        offset = (k - (len(names) - 1) / 2) * step
+        ax.errorbar(table["mean"], positions + offset,
+                    xerr=[table["mean"] - table["lower"], table["upper"] - table["mean"]],
+                    fmt="o", markersize=3.5, linewidth=1, color=SCENARIO_COLORS[k % 5],
+                    label=name)  # fmt: skip
+    if truth is not None:
+        ax.scatter(truth.loc[groups], positions, marker="D", s=28, color="gold",
+                   edgecolor="black", linewidths=0.6, zorder=4, label="truth")  # fmt: skip
+    ax.set_yticks(positions, [str(g) for g in groups])
+    ax.set_xlabel(xlabel)
+    ax.legend(frameon=False, ncols=len(names) + 1, loc="lower center",
+              bbox_to_anchor=(0.5, 1.0))  # fmt: skip
+    return fig
+
+
+def plot_rank_probabilities(tables, *, order=None):
+    """Heat maps of the posterior rank probabilities of each group, one per scenario.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Scenario name -> :func:`companion.school_ranks` table (groups by ranks).
+    order : sequence, optional
+        Order of the groups from top to bottom (e.g. by true rank); default
+        the first table's index.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion import plot_rank_probabilities, school_ranks
+    >>> draws = np.random.default_rng(1).normal([0.0, 1.0, 2.0], 1.0, size=(200, 3))
+    >>> fig = plot_rank_probabilities({"toy": school_ranks(draws)})
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import PowerNorm
+
+    names = list(tables)
+    first = tables[names[0]]
+    order = list(first.index) if order is None else list(order)
+    n_ranks = first.shape[1]
+    fig, axes = plt.subplots(1, len(names), figsize=(3.3 * len(names) + 1.0, 0.22 * len(order)
+                             + 1.6), sharey=True, layout="constrained", squeeze=False)  # fmt: skip
+    image = None
+    for ax, name in zip(axes[0], names, strict=True):
+        values = tables[name].loc[order].to_numpy(dtype=float)
+        # A square-root colour scale keeps probabilities of 0.05 to 0.3 visible.
+        image = ax.imshow(values, cmap="Greys", norm=PowerNorm(0.5, vmin=0, vmax=1),
+                          aspect="auto",
+                          extent=(0.5, n_ranks + 0.5, len(order) - 0.5, -0.5))  # fmt: skip
+        ax.set_title(name)
+        ax.set_xlabel("rank (1 = best)")
+        ticks = [1, *range(5, n_ranks + 1, 5)]
+        ax.set_xticks(ticks)
+    axes[0, 0].set_yticks(range(len(order)), [str(g) for g in order])
+    bar = fig.colorbar(image, ax=axes[0].tolist(), shrink=0.8, label="posterior probability")
+    bar.set_ticks([0, 0.05, 0.2, 0.5, 1])
+    return fig
+
+
+def plot_imputed_covariate(idata, truth, *, covariate: str = "w", level: float = 0.9):
+    """Posterior of each imputed group covariate against its true value.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        A fit of :func:`companion.hierarchical_covariate_model` with missing
+        covariates (``<covariate>_unobserved`` in the posterior).
+    truth : pandas.Series
+        True covariate values by group.
+    covariate : str, default "w"
+    level : float, default 0.9
+        Probability of the drawn central intervals.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Posterior means and intervals of the imputed values (vertical)
+        against the truth (horizontal), the identity line, and the band
+        :math:`\\hat\\mu_w \\pm 1.645\\,\\hat\\sigma_w` of the covariate model alone.
+
+    Examples
+    --------
+    >>> fit = sample(hierarchical_covariate_model(incomplete))  # doctest: +SKIP
+    >>> fig = plot_imputed_covariate(fit, truth["w"])  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+    from scipy.stats import norm
+
+    posterior = idata["posterior"] if "posterior" in getattr(idata, "children", {}) else (
+        idata.posterior
+    )
+    name = f"{covariate}_unobserved"
+    draws = posterior[name]
+    dim = draws.dims[-1]
+    labels = list(draws[dim].to_numpy())
+    flat = draws.stack(sample=("chain", "draw")).transpose(dim, "sample").to_numpy()
+    tail = (1 - level) / 2
+    lower, upper = np.quantile(flat, [tail, 1 - tail], axis=1)
+    mean = flat.mean(axis=1)
+    true = truth.loc[labels].to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
+    mu_w = float(posterior["mu_w"].mean())
+    sigma_w = float(posterior["sigma_w"].mean())
+    half = norm.ppf(1 - tail) * sigma_w
+    ax.axhspan(mu_w - half, mu_w + half, color="grey", alpha=0.15,
+               label=f"{level:.0%} range of the $w$ model alone")  # fmt: skip
+    ax.errorbar(true, mean, yerr=[mean - lower, upper - mean], fmt="o", color="tab:blue",
+                markersize=4, linewidth=1,
+                label=f"imputed: mean and {level:.0%} interval")  # fmt: skip
+    span = np.array([min(true.min(), lower.min()), max(true.max(), upper.max())])
+    ax.plot(span, span, color="black", linestyle="--", linewidth=1, label="imputed = true")
+    for x, y, label in zip(true, mean, labels, strict=True):
+        ax.annotate(_short_group(label), (x, y), xytext=(4, 2), textcoords="offset points",
+                    fontsize=8)  # fmt: skip
+    ax.set_xlabel(f"true ${covariate}_j$")
+    ax.set_ylabel(f"imputed ${covariate}_j$")
+    ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2,
+              fontsize=8)  # fmt: skip
+    return fig

@@ -1,0 +1,859 @@
+r"""Hierarchical models with missing outcomes and a missing group-level covariate.
+
+The model of chapter "Hierarchical models with missing data" extends the
+partial-pooling model of Part I with a school-level covariate :math:`w_j`:
+
+.. math::
+
+    w_j \sim \mathcal N(\mu_w, \sigma_w^2), \qquad
+    \theta_j \sim \mathcal N(\mu + \gamma w_j, \tau^2), \qquad
+    y_{ij} \sim \mathcal N(\theta_j, \sigma^2).
+
+Missing outcomes :math:`y_{ij}` and missing covariates :math:`w_j` (NaN in
+the data) are imputed inside the model by PyMC's automatic imputation. The
+model for :math:`w_j` is what makes imputing the covariate possible.
+Optionally, a selection model for the outcome,
+:math:`\operatorname{logit} \Pr(y_{ij} \text{ missing}) = \phi_0 + \phi_1 (y_{ij} - m)/s`,
+lets missingness depend on the missing score itself (MNAR).
+
+The module also summarises what missing data do to a hierarchical model:
+per-school counts and observed means (:func:`school_summaries`), the
+posterior shrinkage factors (:func:`posterior_shrinkage`) and the posterior
+distribution of the schools' ranks (:func:`school_ranks`,
+:func:`rank_summary`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from companion._validation import (
+    SeedLike,
+    check_group_sizes,
+    check_real,
+    check_rng,
+)
+from companion.priors import AUTO_WIDTH, LocationPrior, ScalePrior, location_prior, scale_prior
+
+if TYPE_CHECKING:
+    import pymc as pm
+
+__all__ = [
+    "COVARIATE_SCHOOL_SIZES",
+    "ampute_groups",
+    "hierarchical_covariate_model",
+    "posterior_shrinkage",
+    "rank_summary",
+    "school_covariate",
+    "school_estimates",
+    "school_ranks",
+    "school_summaries",
+    "simulate_schools_with_covariate",
+]
+
+#: Default numbers of students in the 20 schools of
+#: :func:`simulate_schools_with_covariate`.
+COVARIATE_SCHOOL_SIZES = (
+    12, 35, 20, 28, 15, 40, 22, 18, 30, 25, 10, 33, 16, 26, 38, 14, 24, 19, 31, 21,
+)  # fmt: skip
+
+#: Names of the model's own variables; data columns may not use them.
+_RESERVED = (
+    "mu", "gamma", "tau", "sigma", "z", "theta", "mu_w", "sigma_w", "phi0", "phi1", "obs",
+    "selection",
+)  # fmt: skip
+
+
+# --- Simulation ------------------------------------------------------------------
+
+
+def simulate_schools_with_covariate(
+    n_per_school: Sequence[int] = COVARIATE_SCHOOL_SIZES,
+    *,
+    mu: float = 75.0,
+    gamma: float = 5.0,
+    tau: float = 4.0,
+    sigma: float = 12.0,
+    seed: SeedLike = None,
+    return_truth: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    r"""Simulate students in schools whose means depend on a school covariate.
+
+    .. math::
+
+        w_j \sim \mathcal N(0, 1), \qquad
+        \theta_j \sim \mathcal N(\mu + \gamma w_j, \tau^2), \qquad
+        y_{ij} \sim \mathcal N(\theta_j, \sigma^2).
+
+    :math:`w_j` plays the part of a standardized school-level index (for
+    example the mean socioeconomic status of the school's students).
+
+    Parameters
+    ----------
+    n_per_school : sequence of int, default :data:`COVARIATE_SCHOOL_SIZES`
+        Students in each school (20 schools, 10 to 40 students).
+    mu : float, default 75
+        Mean school score at :math:`w = 0`.
+    gamma : float, default 5
+        Effect of one standard deviation of :math:`w` on the school mean.
+    tau : float, default 4
+        Residual between-school standard deviation, non-negative.
+    sigma : float, default 12
+        Within-school standard deviation, positive.
+    seed : int, numpy.random.Generator or None
+        Source of randomness.
+    return_truth : bool, default False
+        Also return the true school-level values.
+
+    Returns
+    -------
+    data : pandas.DataFrame
+        One row per student: ``school`` (ordered categorical ``"School 1"``,
+        ...), ``w`` (the school's covariate, repeated for its students) and
+        ``score``.
+    truth : pandas.DataFrame
+        Only with ``return_truth``: one row per school with ``n``, ``w`` and
+        ``theta`` (the true school mean).
+
+    Examples
+    --------
+    >>> data, truth = simulate_schools_with_covariate(seed=1, return_truth=True)
+    >>> data.shape, list(data.columns)
+    ((477, 3), ['school', 'w', 'score'])
+    >>> list(truth.columns)
+    ['n', 'w', 'theta']
+    """
+    sizes = check_group_sizes(n_per_school, "n_per_school")
+    mu = check_real(mu, "mu")
+    gamma = check_real(gamma, "gamma")
+    tau = check_real(tau, "tau", nonnegative=True)
+    sigma = check_real(sigma, "sigma", positive=True)
+    rng = check_rng(seed)
+
+    names = [f"School {j + 1}" for j in range(len(sizes))]
+    w = rng.normal(size=len(sizes))
+    theta = rng.normal(mu + gamma * w, tau)
+    index = np.repeat(np.arange(len(sizes)), sizes)
+    score = rng.normal(theta[index], sigma)
+    school = pd.Categorical.from_codes(index, categories=names, ordered=True)
+    data = pd.DataFrame({"school": school, "w": w[index], "score": score})
+    if not return_truth:
+        return data
+    truth = pd.DataFrame(
+        {"n": np.asarray(sizes), "w": w, "theta": theta},
+        index=pd.Index(names, name="school"),
+    )
+    return data, truth
+
+
+# --- Validation and school-level tables ------------------------------------------
+
+
+def _check_data(data: object) -> pd.DataFrame:
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"`data` must be a pandas DataFrame, got {type(data).__name__}.")
+    if len(data) == 0:
+        raise ValueError("`data` has no rows.")
+    return data
+
+
+def _check_column(data: pd.DataFrame, column: object, argument: str) -> None:
+    if column not in data.columns:
+        raise ValueError(
+            f"`{argument}`={column!r} is not a column of `data`; columns are {list(data.columns)}."
+        )
+
+
+def _numeric(data: pd.DataFrame, column: object, argument: str) -> np.ndarray:
+    _check_column(data, column, argument)
+    values = data[column]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise ValueError(f"`{argument}` column {column!r} must be numeric, got {values.dtype}.")
+    array = values.to_numpy(dtype=float)
+    if np.isinf(array).any():
+        raise ValueError(f"`{argument}` column {column!r} contains infinite values.")
+    return array
+
+
+def _groups(data: pd.DataFrame, group: object) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of the group column and the groups in model order."""
+    _check_column(data, group, "group")
+    labels = data[group]
+    if labels.isna().any():
+        rows = list(labels.index[labels.isna()][:5])
+        raise ValueError(f"`group` column {group!r} has missing labels (rows {rows}).")
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        present = set(labels.astype(object))
+        index = pd.Index([c for c in labels.cat.categories if c in present], name=group)
+    else:
+        index = pd.Index(pd.unique(labels), name=group)
+    codes = index.get_indexer(labels.astype(object))
+    return codes, index
+
+
+def school_covariate(
+    data: pd.DataFrame, covariate: str = "w", *, group: str = "school"
+) -> pd.Series:
+    """One value of a group-level covariate per group, NaN where it is missing.
+
+    A group-level covariate is stored on every row of its group. A group's
+    value is the common value of its non-missing rows; a group whose rows
+    are all NaN has a missing value.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit.
+    covariate, group : str, default "w", "school"
+        Names of the covariate and group columns.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by group, in model order (categories, or order of appearance).
+
+    Raises
+    ------
+    ValueError
+        If the covariate takes different values within a group.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"school": ["a", "a", "b"], "w": [0.5, 0.5, np.nan]})
+    >>> school_covariate(df).tolist()
+    [0.5, nan]
+    """
+    data = _check_data(data)
+    codes, index = _groups(data, group)
+    values = _numeric(data, covariate, "covariate")
+    frame = pd.DataFrame({"code": codes, "value": values}).dropna()
+    spread = frame.groupby("code")["value"].agg(lambda v: float(v.max() - v.min()))
+    varying = spread[spread > 1e-9 * (1 + frame["value"].abs().max())]
+    if len(varying):
+        raise ValueError(
+            f"`covariate` column {covariate!r} varies within group(s) "
+            f"{list(index[varying.index[:5]])}; a group-level covariate must take one "
+            "value per group."
+        )
+    per_group = frame.groupby("code")["value"].first().reindex(range(len(index)))
+    return pd.Series(per_group.to_numpy(), index=index, name=covariate)
+
+
+def school_summaries(
+    data: pd.DataFrame,
+    *,
+    group: str = "school",
+    outcome: str = "score",
+    sigma: float | None = None,
+) -> pd.DataFrame:
+    """Per-group counts and observed means of an outcome with missing values.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit; NaN in ``outcome`` marks a missing value.
+    group, outcome : str, default "school", "score"
+    sigma : float, optional
+        Known within-group standard deviation; adds the column ``se``
+        :math:`= \\sigma / \\sqrt{n_{\\text{obs}}}`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by group: ``n`` (rows), ``n_observed``, ``missing`` (share of
+        rows missing), ``mean`` (of the observed values; NaN if none) and,
+        with ``sigma``, ``se``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"school": ["a", "a", "b", "b"],
+    ...                    "score": [70.0, np.nan, 80.0, 90.0]})
+    >>> school_summaries(df)[["n", "n_observed", "mean"]].to_dict("list")
+    {'n': [2, 2], 'n_observed': [1, 2], 'mean': [70.0, 85.0]}
+    """
+    data = _check_data(data)
+    codes, index = _groups(data, group)
+    y = _numeric(data, outcome, "outcome")
+    seen = ~np.isnan(y)
+    n = np.bincount(codes, minlength=len(index))
+    n_obs = np.bincount(codes[seen], minlength=len(index))
+    total = np.bincount(codes[seen], weights=y[seen], minlength=len(index))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n_obs > 0, total / np.maximum(n_obs, 1), np.nan)
+    table = pd.DataFrame(
+        {"n": n, "n_observed": n_obs, "missing": 1 - n_obs / n, "mean": mean}, index=index
+    )
+    if sigma is not None:
+        sigma = check_real(sigma, "sigma", positive=True)
+        with np.errstate(divide="ignore"):
+            table["se"] = np.where(n_obs > 0, sigma / np.sqrt(np.maximum(n_obs, 1)), np.inf)
+    return table
+
+
+def ampute_groups(
+    data: pd.DataFrame,
+    column: str,
+    *,
+    group: str = "school",
+    prop: float = 0.3,
+    mechanism: str = "MCAR",
+    depends_on: Sequence | None = None,
+    strength: float = 2.0,
+    seed: SeedLike = None,
+) -> pd.DataFrame:
+    """Remove a group-level covariate for whole groups, with :func:`companion.ampute`.
+
+    The covariate and the ``depends_on`` columns are reduced to one row per
+    group (:func:`school_covariate`), amputed there, and the result is
+    written back to every row of the group: a school's covariate is either
+    known or missing for all its students.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit; not modified.
+    column : str
+        The group-level covariate to amputate.
+    group : str, default "school"
+    prop, mechanism, depends_on, strength, seed
+        As in :func:`companion.ampute`, applied to the groups: ``prop`` is
+        the expected share of groups that lose the covariate. ``depends_on``
+        columns must be group-level as well.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with NaN in ``column`` for the amputed groups.
+
+    Examples
+    --------
+    >>> data = simulate_schools_with_covariate(seed=1)
+    >>> out = ampute_groups(data, "w", prop=0.3, seed=2)
+    >>> int(school_covariate(out).isna().sum())
+    8
+    """
+    from companion.amputation import ampute
+
+    data = _check_data(data)
+    codes, index = _groups(data, group)
+    if column == group:
+        raise ValueError("`column` must differ from `group`.")
+    predictors = [] if depends_on is None else (
+        [depends_on] if isinstance(depends_on, str) else list(depends_on)
+    )
+    table = pd.DataFrame(
+        {c: school_covariate(data, c, group=group).to_numpy() for c in [column, *predictors]},
+        index=index,
+    )
+    amputed = ampute(
+        table, [column], prop=prop, mechanism=mechanism,
+        depends_on=predictors or None, strength=strength, seed=seed,
+    )  # fmt: skip
+    out = data.copy()
+    out[column] = out[column].astype(float).mask(amputed[column].isna().to_numpy()[codes])
+    return out
+
+
+# --- The model -------------------------------------------------------------------
+
+
+def _auto_location(spec: object, mean: float, sd: float, name: str) -> LocationPrior:
+    if isinstance(spec, str) and spec == "auto":
+        return LocationPrior(mean, AUTO_WIDTH * sd)
+    return location_prior(spec, name)
+
+
+def _auto_scale(spec: object, sd: float, name: str) -> ScalePrior:
+    if isinstance(spec, str) and spec == "auto":
+        return ScalePrior("half-normal", AUTO_WIDTH * sd)
+    return scale_prior(spec, name)
+
+
+def _spread(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    sd = float(np.std(finite, ddof=1)) if finite.size > 1 else 0.0
+    return sd if sd > 0 else 1.0
+
+
+def _label_missing(model: pm.Model, variable: str, dim: str, labels: Sequence) -> None:
+    """Give ``<variable>_unobserved`` a dimension labelled by what it imputes."""
+    name = f"{variable}_unobserved"
+    if name in model.named_vars:
+        model.add_coord(dim, list(labels))
+        model.named_vars_to_dims[name] = (dim,)
+
+
+def hierarchical_covariate_model(
+    data: pd.DataFrame,
+    *,
+    group: str = "school",
+    outcome: str = "score",
+    covariate: str | None = "w",
+    mu_prior: object = "auto",
+    gamma_prior: object = "auto",
+    tau_prior: object = "auto",
+    sigma_prior: object = "auto",
+    covariate_mu_prior: object = "auto",
+    covariate_sigma_prior: object = "auto",
+    known_sigma: float | None = None,
+    selection: bool = False,
+    selection_prior: tuple[float, float] = (0.0, 2.0),
+) -> pm.Model:
+    r"""Partial pooling with a group-level covariate, imputing what is missing.
+
+    .. math::
+
+        w_j \sim \mathcal N(\mu_w, \sigma_w^2), \qquad
+        \theta_j = \mu + \gamma w_j + \tau z_j, \quad z_j \sim \mathcal N(0, 1), \qquad
+        y_{ij} \sim \mathcal N(\theta_j, \sigma^2).
+
+    NaN in ``outcome`` or ``covariate`` become parameters (PyMC's automatic
+    imputation). Without a covariate (``covariate=None``) the model is
+    :func:`companion.hierarchical_model` (non-centred) with the same priors
+    and variable names, plus imputation of missing outcomes. With
+    ``selection=True`` missingness of the outcome gets a logistic model in
+    the outcome itself (MNAR),
+
+    .. math::
+
+        \operatorname{logit} \Pr(R_{ij} = 0 \mid y_{ij})
+        = \phi_0 + \phi_1\, (y_{ij} - m)/s,
+
+    with :math:`m`, :math:`s` the mean and sd of the observed outcomes; it
+    is identified only through the normality of :math:`y_{ij}` given
+    :math:`\theta_j`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit with the group, outcome and (optional) covariate
+        columns. The covariate must be constant within a group; a group
+        whose rows are all NaN has a missing covariate.
+    group, outcome : str, default "school", "score"
+    covariate : str or None, default "w"
+        Group-level covariate column, or None for no covariate.
+    mu_prior, gamma_prior : "auto", None or (mean, sd)
+        Priors of the intercept :math:`\mu` and slope :math:`\gamma`.
+        ``"auto"``: :math:`\mathcal N(\bar y, (2.5 s_y)^2)` and
+        :math:`\mathcal N(0, (2.5 s_y / s_w)^2)`, with :math:`\bar y`,
+        :math:`s_y` the observed outcomes' mean and sd and :math:`s_w` the
+        sd of the observed group covariates.
+    tau_prior, sigma_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
+        Priors of :math:`\tau` and :math:`\sigma`; ``"auto"`` is
+        HalfNormal(2.5 :math:`s_y`).
+    covariate_mu_prior, covariate_sigma_prior
+        Priors of :math:`\mu_w` and :math:`\sigma_w`; ``"auto"``:
+        :math:`\mathcal N(\bar w, (2.5 s_w)^2)` and HalfNormal(2.5 :math:`s_w`).
+    known_sigma : float, optional
+        Fix :math:`\sigma` at this value instead of estimating it (then the
+        posterior of :math:`\theta` given the observed data is the exact one
+        of :func:`companion.normal_normal_posterior`).
+    selection : bool, default False
+        Add the selection model above (parameters ``phi0``, ``phi1``).
+    selection_prior : (float, float), default (0, 2)
+        Mean and sd of the normal prior of :math:`\phi_1`; :math:`\phi_0` has
+        prior :math:`\mathcal N(0, 2^2)`.
+
+    Returns
+    -------
+    pymc.Model
+        Free variables ``mu``, ``tau``, ``z`` (dim ``group``), ``sigma``;
+        with a covariate ``gamma``, ``mu_w``, ``sigma_w``; deterministic
+        ``theta`` (dim ``group``). The outcome variable is named after the
+        ``outcome`` column (dim ``obs``, labelled by ``data.index``) and
+        the covariate after its column (dim ``group``). Missing values are
+        the free variables ``<outcome>_unobserved`` (dim
+        ``<outcome>_missing``, labelled by the rows' index) and
+        ``<covariate>_unobserved`` (dim ``<covariate>_missing``, labelled by
+        group), so :func:`companion.completed_datasets` works on outcomes.
+
+    Examples
+    --------
+    >>> data = simulate_schools_with_covariate(seed=1)
+    >>> incomplete = ampute_groups(data, "w", prop=0.3, seed=2)
+    >>> model = hierarchical_covariate_model(incomplete)
+    >>> sorted(v.name for v in model.free_RVs)
+    ['gamma', 'mu', 'mu_w', 'sigma', 'sigma_w', 'tau', 'w_unobserved', 'z']
+    >>> len(model.coords["w_missing"])
+    8
+    """
+    import pymc as pm
+    from pymc.exceptions import ImputationWarning
+
+    from companion.models import _distribution
+
+    data = _check_data(data)
+    codes, index = _groups(data, group)
+    if len(index) < 2:
+        raise ValueError(f"a hierarchical model needs at least 2 groups, got {len(index)}.")
+    names = [outcome] if covariate is None else [outcome, covariate]
+    if covariate is not None and covariate in (group, outcome):
+        raise ValueError(f"`covariate`={covariate!r} must differ from `group` and `outcome`.")
+    if outcome == group:
+        raise ValueError(f"`outcome`={outcome!r} must differ from `group`.")
+    for argument, name in zip(("outcome", "covariate"), names, strict=False):
+        if name in _RESERVED or name == group or str(name).endswith(("_unobserved", "_missing")):
+            raise ValueError(f"`{argument}`={name!r} clashes with a model variable; rename it.")
+    if group in _RESERVED:
+        raise ValueError(f"`group`={group!r} clashes with a model variable; rename it.")
+    y = _numeric(data, outcome, "outcome")
+    observed = ~np.isnan(y)
+    if observed.sum() < 2:
+        raise ValueError(f"`outcome` column {outcome!r} needs at least two observed values.")
+    if not isinstance(selection, bool):
+        raise TypeError(f"`selection` must be a bool, got {type(selection).__name__}.")
+    if selection and observed.all():
+        raise ValueError("`selection=True` needs missing values in `outcome`; there are none.")
+    phi_prior = location_prior(tuple(selection_prior), "selection_prior")
+    if phi_prior.flat:
+        raise ValueError("`selection_prior` must be a proper (mean, sd) pair.")
+
+    y_mean, y_sd = float(np.nanmean(y)), _spread(y)
+    mu_p = _auto_location(mu_prior, y_mean, y_sd, "mu_prior")
+    tau_p = _auto_scale(tau_prior, y_sd, "tau_prior")
+    sigma_p = None
+    if known_sigma is None:
+        sigma_p = _auto_scale(sigma_prior, y_sd, "sigma_prior")
+    else:
+        known_sigma = check_real(known_sigma, "known_sigma", positive=True)
+
+    w = None
+    if covariate is not None:
+        w = school_covariate(data, covariate, group=group).to_numpy()
+        n_w = int(np.isfinite(w).sum())
+        if n_w == 0:
+            raise ValueError(
+                f"`covariate` column {covariate!r} is missing for every group; "
+                "nothing identifies its model."
+            )
+        if n_w < 2:
+            raise ValueError(
+                f"`covariate` column {covariate!r} needs observed values in at least two "
+                f"groups, got {n_w}."
+            )
+        w_mean, w_sd = float(np.nanmean(w)), _spread(w)
+        gamma_p = _auto_location(gamma_prior, 0.0, y_sd / w_sd, "gamma_prior")
+        mu_w_p = _auto_location(covariate_mu_prior, w_mean, w_sd, "covariate_mu_prior")
+        sigma_w_p = _auto_scale(covariate_sigma_prior, w_sd, "covariate_sigma_prior")
+
+    coords = {group: index.tolist(), "obs": list(data.index)}
+    with pm.Model(coords=coords) as model, warnings.catch_warnings():
+        # Imputation is the point of the model, not something to warn about.
+        warnings.simplefilter("ignore", ImputationWarning)
+        mu = _distribution("mu", mu_p)
+        tau = _distribution("tau", tau_p)
+        z = pm.Normal("z", 0.0, 1.0, dims=group)
+        mean = mu
+        if w is not None:
+            gamma = _distribution("gamma", gamma_p)
+            mu_w = _distribution("mu_w", mu_w_p)
+            sigma_w = _distribution("sigma_w", sigma_w_p)
+            w_full = pm.Normal(covariate, mu_w, sigma_w, observed=w, dims=group)
+            mean = mu + gamma * w_full
+        theta = pm.Deterministic("theta", mean + tau * z, dims=group)
+        sigma = known_sigma if sigma_p is None else _distribution("sigma", sigma_p)
+        y_full = pm.Normal(outcome, theta[codes], sigma, observed=y, dims="obs")
+        if selection:
+            phi0 = pm.Normal("phi0", 0.0, 2.0)
+            phi1 = pm.Normal("phi1", phi_prior.mean, phi_prior.sd)
+            eta = phi0 + phi1 * (y_full - y_mean) / y_sd
+            missing = (~observed).astype(float)
+            # log Pr(R | y): log expit(eta) if missing, log(1 - expit(eta)) if observed.
+            pm.Potential(
+                "selection",
+                -(missing * pm.math.log1pexp(-eta) + (1 - missing) * pm.math.log1pexp(eta)).sum(),
+            )
+    _label_missing(model, outcome, f"{outcome}_missing", data.index[~observed])
+    if w is not None:
+        _label_missing(model, covariate, f"{covariate}_missing", index[np.isnan(w)])
+    return model
+
+
+# --- Posterior summaries ---------------------------------------------------------
+
+
+def _posterior(idata: object):
+    if "posterior" in getattr(idata, "children", {}):
+        return idata["posterior"]
+    posterior = getattr(idata, "posterior", None)
+    if posterior is None:
+        raise TypeError("`idata` must be a fit with a `posterior` group, e.g. from `sample`.")
+    return posterior
+
+
+def _draws_matrix(draws: object, var_name: str) -> tuple[np.ndarray, pd.Index]:
+    """(draws, groups) array and group labels from a fit, DataArray, DataFrame or array."""
+    import xarray as xr
+
+    if isinstance(draws, pd.DataFrame):
+        matrix, labels = draws.to_numpy(dtype=float), pd.Index(draws.columns)
+    elif isinstance(draws, np.ndarray):
+        matrix = np.asarray(draws, dtype=float)
+        if matrix.ndim != 2:
+            raise ValueError(f"`draws` array must be 2-D (draws, groups), got {matrix.shape}.")
+        labels = pd.RangeIndex(matrix.shape[1])
+    else:
+        if isinstance(draws, xr.DataArray):
+            values = draws
+        else:
+            posterior = _posterior(draws)
+            if var_name not in posterior.data_vars:
+                raise ValueError(
+                    f"`var_name`={var_name!r} is not in the posterior; it has "
+                    f"{sorted(posterior.data_vars)}."
+                )
+            values = posterior[var_name]
+            values = values.to_dataarray() if hasattr(values, "to_dataarray") else values
+        sample_dims = [d for d in ("chain", "draw") if d in values.dims]
+        others = [d for d in values.dims if d not in sample_dims]
+        if len(others) != 1:
+            raise ValueError(
+                f"`{var_name}` must have exactly one dimension besides chain and draw, "
+                f"got {others}."
+            )
+        stacked = values.stack(sample=sample_dims) if sample_dims else values.expand_dims("sample")
+        matrix = stacked.transpose("sample", others[0]).to_numpy().astype(float)
+        labels = pd.Index(values[others[0]].to_numpy(), name=others[0])
+    if matrix.shape[1] < 2:
+        raise ValueError(f"ranking needs at least 2 groups, got {matrix.shape[1]}.")
+    if np.isnan(matrix).any():
+        raise ValueError("`draws` contain NaN.")
+    return matrix, labels
+
+
+def _ranks(matrix: np.ndarray, descending: bool) -> np.ndarray:
+    """Rank 1..J of each group within each draw (1 = largest if descending)."""
+    keys = -matrix if descending else matrix
+    order = np.argsort(keys, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    rows = np.arange(matrix.shape[0])[:, None]
+    ranks[rows, order] = np.arange(1, matrix.shape[1] + 1)
+    return ranks
+
+
+def school_ranks(
+    draws: object, var_name: str = "theta", *, descending: bool = True
+) -> pd.DataFrame:
+    r"""Posterior probability of each rank for each group.
+
+    In every posterior draw the groups are ranked by ``var_name`` (rank 1
+    is the largest with ``descending=True``); the table counts how often
+    each group takes each rank. Ties, which have probability zero for
+    continuous draws, are broken by group order.
+
+    Parameters
+    ----------
+    draws : xarray.DataTree, xarray.DataArray, pandas.DataFrame or numpy.ndarray
+        A fit with a ``posterior`` group; the draws of one variable with
+        ``chain``/``draw`` dimensions and one group dimension; or a
+        (draws, groups) table or array.
+    var_name : str, default "theta"
+        Variable to rank when ``draws`` is a fit.
+    descending : bool, default True
+        Rank 1 is the largest value (the best school when larger is better).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows are groups, columns ranks 1, ..., J; each row and each column
+        sums to 1. Column 1 is the probability of being the best.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> draws = np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 2.0]])
+    >>> school_ranks(draws).to_numpy().tolist()
+    [[0.5, 0.0, 0.5], [0.5, 0.0, 0.5], [0.0, 1.0, 0.0]]
+    """
+    if not isinstance(descending, bool):
+        raise TypeError(f"`descending` must be a bool, got {type(descending).__name__}.")
+    matrix, labels = _draws_matrix(draws, var_name)
+    ranks = _ranks(matrix, descending)
+    n_draws, n_groups = ranks.shape
+    counts = np.zeros((n_groups, n_groups))
+    for j in range(n_groups):
+        counts[j] = np.bincount(ranks[:, j] - 1, minlength=n_groups)
+    table = pd.DataFrame(
+        counts / n_draws, index=labels, columns=pd.RangeIndex(1, n_groups + 1, name="rank")
+    )
+    return table
+
+
+def rank_summary(
+    draws: object,
+    var_name: str = "theta",
+    *,
+    descending: bool = True,
+    level: float = 0.9,
+    truth: Mapping | pd.Series | None = None,
+) -> pd.DataFrame:
+    """Posterior mean rank, a rank interval and the probability of being best.
+
+    Parameters
+    ----------
+    draws, var_name, descending
+        As in :func:`school_ranks`.
+    level : float, default 0.9
+        Probability of the central rank interval.
+    truth : pandas.Series or mapping, optional
+        True values by group (from a simulation); adds the column
+        ``true_rank``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by group: ``mean_rank``, ``rank_lower``, ``rank_upper``,
+        ``p_best`` and, with ``truth``, ``true_rank``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> draws = np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 2.0]])
+    >>> rank_summary(draws)["mean_rank"].tolist()
+    [2.0, 2.0, 2.0]
+    """
+    from companion._validation import check_probability
+
+    level = check_probability(level, "level")
+    if not isinstance(descending, bool):
+        raise TypeError(f"`descending` must be a bool, got {type(descending).__name__}.")
+    matrix, labels = _draws_matrix(draws, var_name)
+    ranks = _ranks(matrix, descending)
+    tail = (1 - level) / 2
+    table = pd.DataFrame(
+        {
+            "mean_rank": ranks.mean(axis=0),
+            "rank_lower": np.quantile(ranks, tail, axis=0, method="inverted_cdf"),
+            "rank_upper": np.quantile(ranks, 1 - tail, axis=0, method="inverted_cdf"),
+            "p_best": (ranks == 1).mean(axis=0),
+        },
+        index=labels,
+    )
+    if truth is not None:
+        true = pd.Series(truth).reindex(labels)
+        if true.isna().any():
+            raise ValueError(
+                f"`truth` has no value for group(s) {list(labels[true.isna().to_numpy()][:5])}."
+            )
+        true_ranks = _ranks(true.to_numpy(dtype=float)[None, :], descending)[0]
+        table["true_rank"] = true_ranks
+    return table
+
+
+def posterior_shrinkage(
+    idata: object,
+    n: pd.Series | Sequence[int] | np.ndarray,
+    *,
+    sigma: float | None = None,
+) -> pd.Series:
+    r"""Posterior mean of each group's shrinkage factor, :math:`E(B_j \mid y)`.
+
+    .. math:: B_j = \frac{\sigma^2 / n_j}{\sigma^2 / n_j + \tau^2},
+
+    averaged over the posterior draws of :math:`\tau` (and :math:`\sigma`):
+    :func:`companion.shrinkage_factors` draw by draw. In a model with a
+    covariate, :math:`\tau` is the residual sd and :math:`B_j` the weight on
+    the regression prediction :math:`\mu + \gamma w_j` (for groups whose
+    covariate is observed).
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        A fit with ``tau`` (and ``sigma`` unless given) in the posterior.
+    n : pandas.Series or array-like of int
+        Observed units per group (e.g. ``school_summaries(...)["n_observed"]``),
+        all positive.
+    sigma : float, optional
+        Known within-group sd, for models fitted with ``known_sigma``.
+
+    Returns
+    -------
+    pandas.Series
+        :math:`E(B_j \mid y)`, indexed like ``n`` (a Series) or by position.
+
+    Examples
+    --------
+    >>> fit = sample(hierarchical_covariate_model(data), seed=1)  # doctest: +SKIP
+    >>> posterior_shrinkage(fit, school_summaries(data)["n_observed"])  # doctest: +SKIP
+    """
+    posterior = _posterior(idata)
+    counts = np.asarray(n, dtype=float)
+    if counts.ndim != 1 or counts.size == 0 or np.isnan(counts).any() or (counts <= 0).any():
+        raise ValueError("`n` must be a 1-D array of positive group sizes.")
+    if "tau" not in posterior.data_vars:
+        raise ValueError("the posterior has no `tau`; is it a hierarchical model?")
+    tau = posterior["tau"].to_numpy().ravel()
+    if sigma is None:
+        if "sigma" not in posterior.data_vars:
+            raise ValueError("the posterior has no `sigma`; pass the known `sigma`.")
+        sig = posterior["sigma"].to_numpy().ravel()
+    else:
+        sig = np.full_like(tau, check_real(sigma, "sigma", positive=True))
+    noise = sig[:, None] ** 2 / counts[None, :]
+    factors = (noise / (noise + tau[:, None] ** 2)).mean(axis=0)
+    index = n.index if isinstance(n, pd.Series) else pd.RangeIndex(counts.size)
+    return pd.Series(factors, index=index, name="shrinkage")
+
+
+def school_estimates(
+    idata: object, var_name: str = "theta", *, level: float = 0.9
+) -> pd.DataFrame:
+    """Posterior mean, sd, central interval and Monte Carlo error per group.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        A fit with ``var_name`` in its posterior, with one group dimension.
+    var_name : str, default "theta"
+    level : float, default 0.9
+        Probability of the central interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by group: ``mean``, ``sd``, ``lower``, ``upper`` and
+        ``mcse`` (Monte Carlo standard error of the mean, from ArviZ's
+        effective sample size).
+
+    Examples
+    --------
+    >>> fit = sample(hierarchical_covariate_model(data), seed=1)  # doctest: +SKIP
+    >>> school_estimates(fit).columns.tolist()  # doctest: +SKIP
+    ['mean', 'sd', 'lower', 'upper', 'mcse']
+    """
+    import arviz as az
+
+    from companion._validation import check_probability
+
+    level = check_probability(level, "level")
+    posterior = _posterior(idata)
+    if var_name not in posterior.data_vars:
+        raise ValueError(
+            f"`var_name`={var_name!r} is not in the posterior; "
+            f"it has {sorted(posterior.data_vars)}."
+        )
+    draws = posterior[var_name]
+    draws = draws.to_dataarray() if hasattr(draws, "to_dataarray") else draws
+    dims = [d for d in draws.dims if d not in ("chain", "draw")]
+    if len(dims) != 1:
+        raise ValueError(f"`{var_name}` must have one dimension besides chain and draw.")
+    matrix, labels = _draws_matrix(draws, var_name)
+    tail = (1 - level) / 2
+    mcse = az.mcse(draws.to_dataset(name=var_name), method="mean")[var_name].to_numpy()
+    return pd.DataFrame(
+        {
+            "mean": matrix.mean(axis=0),
+            "sd": matrix.std(axis=0, ddof=1),
+            "lower": np.quantile(matrix, tail, axis=0),
+            "upper": np.quantile(matrix, 1 - tail, axis=0),
+            "mcse": mcse,
+        },
+        index=labels,
+    )
