@@ -25,7 +25,16 @@ if TYPE_CHECKING:
     import pymc as pm
     import xarray as xr
 
-__all__ = ["REGRESSION_PARAMETERS", "completed_datasets", "regression_imputation_model"]
+    from companion.patterns import DropReport
+
+__all__ = [
+    "REGRESSION_PARAMETERS",
+    "completed_datasets",
+    "drop_empty_rows",
+    "mean_impute",
+    "prior_scales",
+    "regression_imputation_model",
+]
 
 #: Names of the parameters of :func:`regression_imputation_model`.
 REGRESSION_PARAMETERS = ("mu_x", "sigma_x", "alpha", "beta", "sigma")
@@ -48,6 +57,58 @@ def _numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
 def _spread(values: np.ndarray) -> float:
     sd = float(np.nanstd(values, ddof=1))
     return sd if sd > 0 else 1.0
+
+
+def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float]:
+    """Location and scale of the priors of :func:`regression_imputation_model`.
+
+    Computed from the observed values only (NaN ignored), so that the priors
+    are weakly informative on the scale of the data.
+
+    Parameters
+    ----------
+    x_values, y_values : numpy.ndarray
+        The covariate and the outcome, NaN where missing.
+
+    Returns
+    -------
+    dict
+        ``mu_x_mu``, ``mu_x_sd``, ``sigma_x_sd``, ``alpha_mu``, ``alpha_sd``,
+        ``beta_sd`` and ``sigma_sd``: prior means and standard deviations
+        (``beta`` has prior mean 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scales = prior_scales(np.array([0.0, 2.0, np.nan]), np.array([1.0, np.nan, 3.0]))
+    >>> scales["mu_x_mu"], round(scales["beta_sd"], 3)
+    (1.0, 2.5)
+    """
+    mx, sx = float(np.nanmean(x_values)), _spread(x_values)
+    my, sy = float(np.nanmean(y_values)), _spread(y_values)
+    w = AUTO_WIDTH
+    return {
+        "mu_x_mu": mx, "mu_x_sd": w * sx, "sigma_x_sd": w * sx,
+        "alpha_mu": my, "alpha_sd": w * sy * float(np.sqrt(1 + (mx / sx) ** 2)),
+        "beta_sd": w * sy / sx, "sigma_sd": w * sy,
+    }  # fmt: skip
+
+
+def _regression_priors(scales):
+    """Create the five parameters of the regression models inside a model context.
+
+    ``scales`` maps the names of :func:`prior_scales` to floats or to
+    ``pm.Data`` variables (the marginal model of :mod:`companion.imputation_study`
+    passes data so it can be refitted without recompiling).
+    """
+    import pymc as pm
+
+    mu_x = pm.Normal("mu_x", scales["mu_x_mu"], scales["mu_x_sd"])
+    sigma_x = pm.HalfNormal("sigma_x", scales["sigma_x_sd"])
+    alpha = pm.Normal("alpha", scales["alpha_mu"], scales["alpha_sd"])
+    beta = pm.Normal("beta", 0.0, scales["beta_sd"])
+    sigma = pm.HalfNormal("sigma", scales["sigma_sd"])
+    return mu_x, sigma_x, alpha, beta, sigma
 
 
 def _attach_missing_dim(model: pm.Model, variable: str, labels: Sequence) -> None:
@@ -129,15 +190,9 @@ def regression_imputation_model(
     if (np.isfinite(x_values) & np.isfinite(y_values)).sum() < 2:
         raise ValueError("The regression needs at least two rows with both `x` and `y` observed.")
 
-    mx, sx = float(np.nanmean(x_values)), _spread(x_values)
-    my, sy = float(np.nanmean(y_values)), _spread(y_values)
-    w = AUTO_WIDTH
+    scales = prior_scales(x_values, y_values)
     with pm.Model(coords={"obs": list(df.index)}) as model:
-        mu_x = pm.Normal("mu_x", mx, w * sx)
-        sigma_x = pm.HalfNormal("sigma_x", w * sx)
-        alpha = pm.Normal("alpha", my, w * sy * np.sqrt(1 + (mx / sx) ** 2))
-        beta = pm.Normal("beta", 0.0, w * sy / sx)
-        sigma = pm.HalfNormal("sigma", w * sy)
+        mu_x, sigma_x, alpha, beta, sigma = _regression_priors(scales)
         with warnings.catch_warnings():
             # The imputation is the point of the model, not something to warn about.
             warnings.simplefilter("ignore", ImputationWarning)
@@ -242,3 +297,107 @@ def completed_datasets(
             completed[column] = filled
         datasets.append(completed)
     return datasets
+
+
+def _frame_columns(df: object, columns: Sequence | None) -> list:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
+    if columns is None:
+        return list(df.columns)
+    if isinstance(columns, str) or not isinstance(columns, Sequence):
+        columns = [columns]
+    columns = list(columns)
+    if not columns:
+        raise ValueError("`columns` is empty.")
+    unknown = [c for c in columns if c not in df.columns]
+    if unknown:
+        raise ValueError(f"`columns` names columns not in `df`: {unknown}.")
+    return columns
+
+
+def drop_empty_rows(
+    df: pd.DataFrame, columns: Sequence | None = None
+) -> tuple[pd.DataFrame, DropReport]:
+    """Drop the rows in which every one of ``columns`` is missing, and say so.
+
+    A row that misses every variable of a model carries no information about
+    its parameters; a joint model would impute it from the model alone.
+    Such rows are usually dropped, and this function reports how many.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Incomplete data; not modified.
+    columns : list of column names, optional
+        The variables of the analysis; default all columns.
+
+    Returns
+    -------
+    data : pandas.DataFrame
+        The rows with at least one of ``columns`` observed (index kept).
+    report : companion.DropReport
+        How many rows went, and how many values each column missed.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"x": [1.0, np.nan, np.nan], "y": [np.nan, 2.0, np.nan]})
+    >>> data, report = drop_empty_rows(df)
+    >>> data.index.tolist()
+    [0, 1]
+    >>> print(report)
+    Dropped 1 of 3 rows (33%): all of x, y missing (x: 2 missing, y: 2 missing).
+    """
+    from companion.patterns import DropReport
+
+    columns = _frame_columns(df, columns)
+    empty = df[columns].isna().all(axis=1).to_numpy()
+    report = DropReport(
+        n_rows=len(df),
+        n_dropped=int(empty.sum()),
+        reason="all of " + ", ".join(map(str, columns)) + " missing",
+        missing_by_column={c: int(df[c].isna().sum()) for c in columns},
+        dropped=df.index[empty],
+    )
+    return df.loc[~empty].copy(), report
+
+
+def mean_impute(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFrame:
+    """Fill missing values with the mean of the observed values of their column.
+
+    Shown in the book as what *not* to do: every filled value sits at the
+    centre, so the variance of the column shrinks and its correlations with
+    other columns are diluted (a regression slope is biased toward zero).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Incomplete data; not modified.
+    columns : list of column names, optional
+        Numeric columns to fill; default every column with missing values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` with the missing cells of ``columns`` filled.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> mean_impute(pd.DataFrame({"x": [1.0, np.nan, 3.0]}))["x"].tolist()
+    [1.0, 2.0, 3.0]
+    """
+    if columns is None and isinstance(df, pd.DataFrame):
+        columns = [c for c in df.columns if df[c].isna().any()]
+        if not columns:
+            return df.copy()
+    columns = _frame_columns(df, columns)
+    filled = df.copy()
+    for column in columns:
+        values = df[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            raise ValueError(f"Column {column!r} of `columns` must be numeric, got {values.dtype}.")
+        if values.notna().sum() == 0:
+            raise ValueError(f"Column {column!r} has no observed values to average.")
+        filled[column] = values.astype(float).fillna(values.mean())
+    return filled
