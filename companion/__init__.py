@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 
 # Public name -> submodule that defines it.
 _EXPORTS: dict[str, str] = {
-    "drop_empty_rows": "imputation",
+    "drop_empty_rows": "patterns",
     "mean_impute": "imputation",
     "prior_scales": "imputation",
     "compare_imputations": "imputation_study",
@@ -56,8 +56,8 @@ _EXPORTS: dict[str, str] = {
     "plot_pooled_by_m": "plots",
     "rubin_pool": "rubin",
     "mice_impute": "mice",
-    "complete_case_bias": "complete_case_bias",
-    "complete_case_estimates": "complete_case_bias",
+    "complete_case_bias": "complete_case_study",
+    "complete_case_estimates": "complete_case_study",
     "completed_datasets": "imputation",
     "regression_imputation_model": "imputation",
     "ampute": "amputation",

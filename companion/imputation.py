@@ -19,18 +19,16 @@ import numpy as np
 import pandas as pd
 
 from companion._validation import SeedLike, check_count, check_rng
+from companion.patterns import _check_frame_columns
 from companion.priors import AUTO_WIDTH
 
 if TYPE_CHECKING:
     import pymc as pm
     import xarray as xr
 
-    from companion.patterns import DropReport
-
 __all__ = [
     "REGRESSION_PARAMETERS",
     "completed_datasets",
-    "drop_empty_rows",
     "mean_impute",
     "prior_scales",
     "regression_imputation_model",
@@ -299,69 +297,6 @@ def completed_datasets(
     return datasets
 
 
-def _frame_columns(df: object, columns: Sequence | None) -> list:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
-    if columns is None:
-        return list(df.columns)
-    if isinstance(columns, str) or not isinstance(columns, Sequence):
-        columns = [columns]
-    columns = list(columns)
-    if not columns:
-        raise ValueError("`columns` is empty.")
-    unknown = [c for c in columns if c not in df.columns]
-    if unknown:
-        raise ValueError(f"`columns` names columns not in `df`: {unknown}.")
-    return columns
-
-
-def drop_empty_rows(
-    df: pd.DataFrame, columns: Sequence | None = None
-) -> tuple[pd.DataFrame, DropReport]:
-    """Drop the rows in which every one of ``columns`` is missing, and say so.
-
-    A row that misses every variable of a model carries no information about
-    its parameters; a joint model would impute it from the model alone.
-    Such rows are usually dropped, and this function reports how many.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Incomplete data; not modified.
-    columns : list of column names, optional
-        The variables of the analysis; default all columns.
-
-    Returns
-    -------
-    data : pandas.DataFrame
-        The rows with at least one of ``columns`` observed (index kept).
-    report : companion.DropReport
-        How many rows went, and how many values each column missed.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> df = pd.DataFrame({"x": [1.0, np.nan, np.nan], "y": [np.nan, 2.0, np.nan]})
-    >>> data, report = drop_empty_rows(df)
-    >>> data.index.tolist()
-    [0, 1]
-    >>> print(report)
-    Dropped 1 of 3 rows (33%): all of x, y missing (x: 2 missing, y: 2 missing).
-    """
-    from companion.patterns import DropReport
-
-    columns = _frame_columns(df, columns)
-    empty = df[columns].isna().all(axis=1).to_numpy()
-    report = DropReport(
-        n_rows=len(df),
-        n_dropped=int(empty.sum()),
-        reason="all of " + ", ".join(map(str, columns)) + " missing",
-        missing_by_column={c: int(df[c].isna().sum()) for c in columns},
-        dropped=df.index[empty],
-    )
-    return df.loc[~empty].copy(), report
-
-
 def mean_impute(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFrame:
     """Fill missing values with the mean of the observed values of their column.
 
@@ -391,7 +326,7 @@ def mean_impute(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFra
         columns = [c for c in df.columns if df[c].isna().any()]
         if not columns:
             return df.copy()
-    columns = _frame_columns(df, columns)
+    columns = _check_frame_columns(df, columns)
     filled = df.copy()
     for column in columns:
         values = df[column]

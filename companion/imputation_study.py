@@ -39,13 +39,14 @@ from companion._validation import (
     check_real,
     check_rng,
 )
+from companion.complete_case_study import check_scenarios, least_squares, scenario_data
 from companion.imputation import (
     _numeric_column,
     _regression_priors,
-    drop_empty_rows,
     mean_impute,
     prior_scales,
 )
+from companion.patterns import drop_empty_rows
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -225,18 +226,12 @@ def posterior_agreement(
 
 def _ols(xs: np.ndarray, ys: np.ndarray, level: float) -> dict[str, float]:
     """Least squares of ys on xs: intercept, slope, residual sd, t interval of the slope."""
-    n = len(xs)
-    if n < 3:
-        raise ValueError(f"Only {n} rows for least squares: at least 3 are needed.")
-    design = np.column_stack([np.ones(n), xs])
-    coef, *_ = np.linalg.lstsq(design, ys, rcond=None)
-    residual_var = float(np.sum((ys - design @ coef) ** 2) / (n - 2))
-    slope_se = float(np.sqrt(residual_var * np.linalg.inv(design.T @ design)[1, 1]))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 2)) * slope_se
+    coef, coef_se, residual_var = least_squares(xs, ys)
+    half = float(stats.t.ppf(0.5 + level / 2, len(xs) - 2) * coef_se[1])
     return {
         "alpha": float(coef[0]), "beta": float(coef[1]), "sigma": float(np.sqrt(residual_var)),
         "sd_x": float(np.std(xs, ddof=1)), "beta_lower": float(coef[1]) - half,
-        "beta_upper": float(coef[1]) + half, "rows_used": n,
+        "beta_upper": float(coef[1]) + half, "rows_used": len(xs),
     }  # fmt: skip
 
 
@@ -373,16 +368,11 @@ def coverage_study(
     """
     import nutpie
 
-    from companion.amputation import ampute
     from companion.datasets import simulate_regression
     from companion.diagnostics import compile_model
     from companion.sampling import sampler_seed
 
-    if not isinstance(scenarios, Mapping) or not scenarios:
-        raise ValueError("`scenarios` must be a non-empty mapping of name -> ampute arguments.")
-    for name, kwargs in scenarios.items():
-        if not isinstance(kwargs, Mapping):
-            raise TypeError(f"`scenarios[{name!r}]` must be a mapping of ampute arguments.")
+    check_scenarios(scenarios)
     n = check_count(n, "n", 10)
     n_sim = check_count(n_sim, "n_sim", 1)
     level = check_probability(level, "level")
@@ -396,30 +386,29 @@ def coverage_study(
         compiled = compile_model(marginal_regression_model(template))
 
     rows = []
-    for replicate in range(n_sim):
-        complete = simulate_regression(n, alpha=alpha, beta=beta, sigma=sigma, seed=rng)
-        for name, kwargs in scenarios.items():
-            amputed = ampute(complete, **kwargs, seed=rng)
-            used, report = drop_empty_rows(amputed, ["x", "y"])
-            # Rows missing both values contribute nothing to the marginal
-            # likelihood, so the model is fitted to all n rows (fixed length).
-            trace = nutpie.sample(
-                compiled.with_data(**marginal_data(amputed)), draws=draws, tune=tune,
-                chains=chains, cores=1, seed=sampler_seed(rng), progress_bar=False,
-                save_warmup=False,
-            )  # fmt: skip
-            estimates = _method_estimates(amputed, trace.posterior, "x", "y", level)
-            divergences = int(trace.sample_stats["diverging"].sum())
-            for method, est in estimates.items():
-                bayes = method == METHODS[0]
-                rows.append({
-                    "scenario": name, "replicate": replicate, "method": method,
-                    "estimate": est["beta"], "lower": est["beta_lower"],
-                    "upper": est["beta_upper"],
-                    "rows_used": len(used) if bayes else est["rows_used"],
-                    "rows_dropped": report.n_dropped if bayes else 0,
-                    "divergences": divergences if bayes else 0,
-                })  # fmt: skip
+    simulated = scenario_data(scenarios, n=n, n_sim=n_sim, alpha=alpha, beta=beta, sigma=sigma,
+                              rng=rng)  # fmt: skip
+    for replicate, name, amputed in simulated:
+        used, report = drop_empty_rows(amputed, ["x", "y"])
+        # Rows missing both values contribute nothing to the marginal
+        # likelihood, so the model is fitted to all n rows (fixed length).
+        trace = nutpie.sample(
+            compiled.with_data(**marginal_data(amputed)), draws=draws, tune=tune,
+            chains=chains, cores=1, seed=sampler_seed(rng), progress_bar=False,
+            save_warmup=False,
+        )  # fmt: skip
+        estimates = _method_estimates(amputed, trace.posterior, "x", "y", level)
+        divergences = int(trace.sample_stats["diverging"].sum())
+        for method, est in estimates.items():
+            bayes = method == METHODS[0]
+            rows.append({
+                "scenario": name, "replicate": replicate, "method": method,
+                "estimate": est["beta"], "lower": est["beta_lower"],
+                "upper": est["beta_upper"],
+                "rows_used": len(used) if bayes else est["rows_used"],
+                "rows_dropped": report.n_dropped if bayes else 0,
+                "divergences": divergences if bayes else 0,
+            })  # fmt: skip
     results = pd.DataFrame(rows)
     results["covered"] = (results["lower"] <= beta) & (beta <= results["upper"])
     results["width"] = results["upper"] - results["lower"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["DropReport", "complete_case", "missing_pattern"]
+__all__ = ["DropReport", "complete_case", "drop_empty_rows", "missing_pattern"]
 
 
 @dataclass(frozen=True)
@@ -175,3 +175,48 @@ def complete_case(
         dropped=df.index[incomplete.to_numpy()],
     )
     return df.loc[~incomplete].copy(), report
+
+
+def drop_empty_rows(
+    df: pd.DataFrame, columns: Sequence | None = None
+) -> tuple[pd.DataFrame, DropReport]:
+    """Drop the rows in which every one of ``columns`` is missing, and say so.
+
+    A row that misses every variable of a model carries no information about
+    its parameters; a joint model would impute it from the model alone.
+    Such rows are usually dropped, and this function reports how many.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Incomplete data; not modified.
+    columns : list of column names, optional
+        The variables of the analysis; default all columns.
+
+    Returns
+    -------
+    data : pandas.DataFrame
+        The rows with at least one of ``columns`` observed (index kept).
+    report : companion.DropReport
+        How many rows went, and how many values each column missed.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> df = pd.DataFrame({"x": [1.0, np.nan, np.nan], "y": [np.nan, 2.0, np.nan]})
+    >>> data, report = drop_empty_rows(df)
+    >>> data.index.tolist()
+    [0, 1]
+    >>> print(report)
+    Dropped 1 of 3 rows (33%): all of x, y missing (x: 2 missing, y: 2 missing).
+    """
+    columns = _check_frame_columns(df, columns)
+    empty = df[columns].isna().all(axis=1).to_numpy()
+    report = DropReport(
+        n_rows=len(df),
+        n_dropped=int(empty.sum()),
+        reason="all of " + ", ".join(map(str, columns)) + " missing",
+        missing_by_column={c: int(df[c].isna().sum()) for c in columns},
+        dropped=df.index[empty],
+    )
+    return df.loc[~empty].copy(), report

@@ -27,3 +27,12 @@ def test_import_does_not_load_heavy_libraries():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_no_public_name_is_also_a_submodule():
+    # Importing a submodule binds it as an attribute of the package, which
+    # would shadow a public function of the same name.
+    import pkgutil
+
+    submodules = {info.name for info in pkgutil.iter_modules(companion.__path__)}
+    assert not set(companion.__all__) & submodules

@@ -73,11 +73,12 @@ def test_selection_on_y_attenuates_the_slope(table):
 
 
 @pytest.mark.parametrize(
-    ("scenarios", "message"),
-    [({}, "scenarios"), ({"bad": ["y"]}, "bad"), ({"x": {"prop": 2.0}}, "prop")],
+    ("scenarios", "error", "message"),
+    [({}, ValueError, "scenarios"), ({"bad": ["y"]}, TypeError, "bad"),
+     ({"x": {"prop": 2.0}}, ValueError, "prop")],
 )
-def test_bad_scenarios(scenarios, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_scenarios(scenarios, error, message):
+    with pytest.raises(error, match=message):
         complete_case_bias(scenarios, n_sim=2, seed=1)
 
 

@@ -11,7 +11,7 @@ and :math:`\beta`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,52 @@ __all__ = ["ESTIMANDS", "complete_case_bias", "complete_case_estimates"]
 
 #: The quantities :func:`complete_case_estimates` estimates, in order.
 ESTIMANDS = ("mean of y", "intercept", "slope")
+
+
+def least_squares(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Least squares of ``ys`` on ``xs`` with an intercept.
+
+    Returns the coefficients (intercept, slope), their standard errors and
+    the residual variance (``n - 2`` degrees of freedom).
+    """
+    n = len(xs)
+    if n < 3:
+        raise ValueError(f"Only {n} rows for least squares: at least 3 are needed.")
+    design = np.column_stack([np.ones(n), xs])
+    coef, *_ = np.linalg.lstsq(design, ys, rcond=None)
+    residual_var = float(np.sum((ys - design @ coef) ** 2) / (n - 2))
+    coef_se = np.sqrt(np.diag(residual_var * np.linalg.inv(design.T @ design)))
+    return coef, coef_se, residual_var
+
+
+def check_scenarios(scenarios: object) -> Mapping[str, Mapping]:
+    """Validate a mapping of scenario name -> keyword arguments of :func:`companion.ampute`."""
+    if not isinstance(scenarios, Mapping) or not scenarios:
+        raise ValueError("`scenarios` must be a non-empty mapping of name -> ampute arguments.")
+    for name, options in scenarios.items():
+        if not isinstance(options, Mapping):
+            raise TypeError(f"`scenarios[{name!r}]` must be a mapping of ampute arguments.")
+    return scenarios
+
+
+def scenario_data(
+    scenarios: Mapping[str, Mapping],
+    *,
+    n: int,
+    n_sim: int,
+    alpha: float,
+    beta: float,
+    sigma: float,
+    rng: np.random.Generator,
+) -> Iterator[tuple[int, str, pd.DataFrame]]:
+    """Yield ``(replicate, scenario, amputed data)``: every scenario amputes the same data.
+
+    Draws from ``rng`` lazily, so a caller may draw from it between items.
+    """
+    for replicate in range(n_sim):
+        complete = simulate_regression(n, alpha=alpha, beta=beta, sigma=sigma, seed=rng)
+        for name, options in scenarios.items():
+            yield replicate, name, ampute(complete, seed=rng, **options)
 
 
 def complete_case_estimates(
@@ -66,10 +112,7 @@ def complete_case_estimates(
     if n < 3:
         raise ValueError(f"Only {n} complete rows: at least 3 are needed for the regression.")
     xs, ys = data[x].to_numpy(float), data[y].to_numpy(float)
-    design = np.column_stack([np.ones(n), xs])
-    coef, *_ = np.linalg.lstsq(design, ys, rcond=None)
-    residual_var = np.sum((ys - design @ coef) ** 2) / (n - 2)
-    coef_se = np.sqrt(np.diag(residual_var * np.linalg.inv(design.T @ design)))
+    coef, coef_se, _ = least_squares(xs, ys)
     estimate = np.array([ys.mean(), *coef])
     se = np.array([ys.std(ddof=1) / np.sqrt(n), *coef_se])
     dfs = np.array([n - 1, n - 2, n - 2])
@@ -123,35 +166,30 @@ def complete_case_bias(
     >>> table[["scenario", "estimand"]].iloc[2].tolist()
     ['MCAR', 'slope']
     """
-    if not isinstance(scenarios, Mapping) or not scenarios:
-        raise ValueError("`scenarios` must be a non-empty mapping of name -> ampute arguments.")
     n = check_count(n, "n", 4)
     n_sim = check_count(n_sim, "n_sim", 2)
-    rng = check_rng(seed)
     truth = np.array([alpha, alpha, beta])
-    seeds = rng.integers(2**32, size=(n_sim, 2))
+    estimates = {name: [] for name in check_scenarios(scenarios)}
+    covered = {name: [] for name in scenarios}
+    used = {name: [] for name in scenarios}
+    for _, name, amputed in scenario_data(scenarios, n=n, n_sim=n_sim, alpha=alpha, beta=beta,
+                                          sigma=sigma, rng=check_rng(seed)):  # fmt: skip
+        est = complete_case_estimates(amputed)
+        estimates[name].append(est["estimate"].to_numpy())
+        covered[name].append((est["ci_lower"] <= truth) & (truth <= est["ci_upper"]))
+        used[name].append(est["rows_used"].iloc[0])
     rows = []
-    for name, options in scenarios.items():
-        if not isinstance(options, Mapping):
-            raise ValueError(f"Scenario {name!r} must map to ampute's keyword arguments.")
-        estimates, covered, used = [], [], []
-        for data_seed, ampute_seed in seeds:
-            complete = simulate_regression(n, alpha=alpha, beta=beta, sigma=sigma,
-                                           seed=int(data_seed))  # fmt: skip
-            est = complete_case_estimates(ampute(complete, seed=int(ampute_seed), **options))
-            estimates.append(est["estimate"].to_numpy())
-            covered.append((est["ci_lower"] <= truth) & (truth <= est["ci_upper"]))
-            used.append(est["rows_used"].iloc[0])
-        estimates, covered = np.array(estimates), np.array(covered, dtype=float)
-        coverage = covered.mean(axis=0)
+    for name in scenarios:
+        values = np.array(estimates[name])
+        coverage = np.array(covered[name], dtype=float).mean(axis=0)
         for k, estimand in enumerate(ESTIMANDS):
             rows.append({
                 "scenario": name, "estimand": estimand, "truth": truth[k],
-                "mean": estimates[:, k].mean(),
-                "bias": estimates[:, k].mean() - truth[k],
-                "bias_mcse": estimates[:, k].std(ddof=1) / np.sqrt(n_sim),
+                "mean": values[:, k].mean(),
+                "bias": values[:, k].mean() - truth[k],
+                "bias_mcse": values[:, k].std(ddof=1) / np.sqrt(n_sim),
                 "coverage": coverage[k],
                 "coverage_mcse": np.sqrt(coverage[k] * (1 - coverage[k]) / n_sim),
-                "rows_used": float(np.mean(used)),
+                "rows_used": float(np.mean(used[name])),
             })  # fmt: skip
     return pd.DataFrame(rows)
