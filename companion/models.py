@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["GroupedData", "grouped_data", "hierarchical_model", "pooled_model", "unpooled_model"]
 
 Parameterization = Literal["centered", "noncentered"]
+Likelihood = Literal["full", "sufficient", "marginal"]
+LIKELIHOODS = ("full", "sufficient", "marginal")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,11 @@ class GroupedData:
         return np.bincount(self.group_idx, weights=self.y, minlength=self.n_groups) / (
             self.group_sizes()
         )
+
+    def within_sum_of_squares(self) -> np.ndarray:
+        """Sum of squared deviations from the group mean, per group (individual data)."""
+        deviations = self.y - self.group_means()[self.group_idx]
+        return np.bincount(self.group_idx, weights=deviations**2, minlength=self.n_groups)
 
 
 def _column(data: pd.DataFrame, column: object, argument: str) -> pd.Series:
@@ -208,6 +215,7 @@ def _build(
     tau_prior,
     sigma_prior,
     parameterization: str = "noncentered",
+    likelihood: str = "full",
 ) -> pm.Model:
     import pymc as pm
 
@@ -215,9 +223,19 @@ def _build(
         raise ValueError(
             f"`parameterization` must be 'centered' or 'noncentered', got {parameterization!r}."
         )
+    if likelihood not in LIKELIHOODS:
+        raise ValueError(f"`likelihood` must be one of {LIKELIHOODS}, got {likelihood!r}.")
     d = grouped_data(data, group=group, outcome=outcome, se=se, groups=groups)
     if kind == "hierarchical" and d.n_groups < 2:
         raise ValueError(f"a hierarchical model needs at least 2 groups, got {d.n_groups}.")
+    if likelihood != "full":
+        if d.is_summary:
+            raise ValueError(
+                f"likelihood={likelihood!r} needs individual data; group summaries with `se` "
+                "already are sufficient statistics."
+            )
+        return _build_collapsed(d, likelihood, *_resolve_priors(d, mu_prior, tau_prior,
+                                                                sigma_prior), parameterization)
     mu_p, tau_p, sigma_p = _resolve_priors(d, mu_prior, tau_prior, sigma_prior)
     g = d.group_name
     obs_dim = g if d.is_summary else "obs"
@@ -246,6 +264,50 @@ def _build(
         else:
             noise = _distribution("sigma", sigma_p)
         pm.Normal("y", theta[idx], noise, observed=y_obs, dims=obs_dim)
+    return model
+
+
+def _build_collapsed(
+    d: GroupedData, likelihood: str, mu_p, tau_p, sigma_p, parameterization: str
+) -> pm.Model:
+    """The hierarchical model for individual data, written through group statistics.
+
+    The normal likelihood of group j depends on the data only through n_j,
+    the mean ybar_j and the within-group sum of squares SS_j:
+    prod_i N(y_ij | theta_j, sigma^2) is proportional to
+    N(ybar_j | theta_j, sigma^2 / n_j) * sigma^-(n_j - 1) * exp(-SS_j / (2 sigma^2)).
+    """
+    import pymc as pm
+
+    g = d.group_name
+    with pm.Model(coords={g: d.groups.tolist()}) as model:
+        n = pm.Data("n", d.group_sizes().astype(float), dims=g)
+        ybar = pm.Data("ybar", d.group_means(), dims=g)
+        ss = pm.Data("ss", d.within_sum_of_squares(), dims=g)
+        mu = _distribution("mu", mu_p)
+        tau = _distribution("tau", tau_p)
+        sigma = _distribution("sigma", sigma_p)
+        se = sigma / pm.math.sqrt(n)
+        if likelihood == "sufficient":
+            if parameterization == "centered":
+                theta = pm.Normal("theta", mu, tau, dims=g)
+            else:
+                z = pm.Normal("z", 0.0, 1.0, dims=g)
+                theta = pm.Deterministic("theta", mu + tau * z, dims=g)
+            pm.Normal("ybar_obs", theta, se, observed=ybar, dims=g)
+        else:
+            # theta integrated out: ybar_j ~ N(mu, tau^2 + sigma^2 / n_j).
+            pm.Normal("ybar_obs", mu, pm.math.sqrt(tau**2 + se**2), observed=ybar, dims=g)
+            # theta_j | mu, tau, sigma, y is normal with shrinkage factor B_j; drawing it
+            # through a standard normal keeps the joint posterior exact and its geometry
+            # free of funnels: eps is independent of everything else a posteriori.
+            shrink = se**2 / (se**2 + tau**2)
+            eps = pm.Normal("eps", 0.0, 1.0, dims=g)
+            pm.Deterministic(
+                "theta", shrink * mu + (1 - shrink) * ybar
+                + pm.math.sqrt(1 - shrink) * se * eps, dims=g,
+            )  # fmt: skip
+        pm.Potential("within_ss", pm.math.sum(-(n - 1) * pm.math.log(sigma) - ss / (2 * sigma**2)))
     return model
 
 
@@ -349,6 +411,7 @@ def hierarchical_model(
     tau_prior: object = "auto",
     sigma_prior: object = "auto",
     parameterization: Parameterization = "noncentered",
+    likelihood: Likelihood = "full",
 ) -> pm.Model:
     r"""Partial pooling: group means drawn from a common normal population.
 
@@ -364,12 +427,26 @@ def hierarchical_model(
     tau_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
         Prior of the between-group standard deviation.
     parameterization : {"centered", "noncentered"}, default "noncentered"
+        Ignored by ``likelihood="marginal"``, which has no funnel.
+    likelihood : {"full", "sufficient", "marginal"}, default "full"
+        How individual data enter (all three give the same posterior):
+        ``"full"``, one term per unit (the textbook form, cost O(N));
+        ``"sufficient"``, the same likelihood through each group's size,
+        mean and within-group sum of squares (cost O(J));
+        ``"marginal"``, with :math:`\theta_j` integrated out,
+        :math:`\bar y_j \sim \mathcal N(\mu, \tau^2 + \sigma^2/n_j)`, and
+        :math:`\theta_j` drawn exactly from its conditional posterior given
+        :math:`\mu, \tau, \sigma` through a standard normal ``eps``.
+        Use ``"sufficient"`` or ``"marginal"`` for large N; they need
+        individual data and give no pointwise log-likelihood per unit.
 
     Returns
     -------
     pymc.Model
-        With ``mu``, ``tau``, ``theta`` (plus ``z`` when non-centred),
-        ``sigma`` (individual data) and ``y``.
+        With ``mu``, ``tau``, ``theta`` (plus ``z`` when non-centred, or
+        ``eps`` when marginal), ``sigma`` (individual data) and ``y``
+        (``ybar_obs`` for the sufficient and marginal forms, with the data
+        ``n``, ``ybar`` and ``ss``).
 
     Examples
     --------
@@ -384,7 +461,7 @@ def hierarchical_model(
     return _build(
         "hierarchical", data, group=group, outcome=outcome, se=se, groups=groups,
         mu_prior=mu_prior, tau_prior=tau_prior, sigma_prior=sigma_prior,
-        parameterization=parameterization,
+        parameterization=parameterization, likelihood=likelihood,
     )  # fmt: skip
 
 
