@@ -19,11 +19,12 @@ for candidate in python3.12 python3.13 \
 done; exit 1
 endef
 
-.PHONY: help venv book test lint lock clean
+.PHONY: help venv book test lint lock clean benchmark
 help:
 	@echo "make book   build the book into _book/ (HTML pages and PDF)"
 	@echo "make test   lint, unit tests, then the whole book in strict mode"
 	@echo "make lock   re-resolve the dependencies into requirements.lock"
+	@echo "make benchmark  time the likelihoods and the book build (benchmarks/README.md)"
 	@echo "make clean  remove _book/, the chapter cache and .venv/"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -56,6 +57,9 @@ lint: $(STAMP)
 
 test: lint
 	$(PY) -m pytest
+
+benchmark: $(STAMP)
+	$(PY) benchmarks/run.py
 
 lock:
 	rm -rf .lock-venv

@@ -1,0 +1,212 @@
+"""Benchmark the three likelihoods of ``hierarchical_model``, and the book build.
+
+Run from the repository root (``make benchmark`` does this)::
+
+    .venv/bin/python benchmarks/run.py                  # everything (about 20 minutes)
+    .venv/bin/python benchmarks/run.py --sizes 10000    # one size, no book build
+    .venv/bin/python benchmarks/run.py --no-book
+
+Each (N, likelihood) configuration runs in a fresh Python process, so that
+its peak memory and compile time are its own. Results are written to
+``benchmarks/results.json`` (with the date, the machine and the versions)
+and drawn in ``benchmarks/results.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+LIKELIHOODS = ("full", "sufficient", "marginal")
+STUDENTS_PER_SCHOOL = 100
+PRIORS = {"mu_prior": (75, 25), "tau_prior": ("half-normal", 20),
+          "sigma_prior": ("half-normal", 30)}  # fmt: skip
+
+
+def run_one(n_students: int, likelihood: str, seed: int, draws: int, tune: int) -> dict:
+    """Fit one configuration in this process and return its measurements."""
+    import arviz as az
+    import numpy as np
+
+    from companion import compile_model, hierarchical_model, sample_compiled, simulate_schools
+
+    start = time.perf_counter()
+    n_schools = n_students // STUDENTS_PER_SCHOOL
+    data = simulate_schools([STUDENTS_PER_SCHOOL] * n_schools, seed=seed)
+    simulated = time.perf_counter()
+    model = hierarchical_model(data, likelihood=likelihood, **PRIORS)
+    compiled = compile_model(model)
+    compiled_at = time.perf_counter()
+    fit = sample_compiled(compiled, draws=draws, tune=tune, chains=2, seed=seed)
+    finished = time.perf_counter()
+    sampling = float(fit.posterior.attrs["sampling_time"])
+    ess = az.ess(fit, var_names=["tau", "sigma"])
+    rhat = az.rhat(fit, var_names=["mu", "tau", "sigma", "theta"])
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "n_students": n_students, "n_schools": n_schools, "likelihood": likelihood,
+        "draws": draws, "tune": tune, "chains": 2,
+        "simulate_seconds": simulated - start,
+        "build_and_compile_seconds": compiled_at - simulated,
+        "sampling_seconds": sampling,
+        "fit_seconds": finished - simulated,
+        "ess_tau": float(ess["tau"]), "ess_sigma": float(ess["sigma"]),
+        "ess_per_second_tau": float(ess["tau"]) / sampling,
+        "ess_per_second_sigma": float(ess["sigma"]) / sampling,
+        "divergences": int(fit.sample_stats["diverging"].sum()),
+        "max_rhat": float(max(float(np.max(rhat[v])) for v in rhat.data_vars)),
+        "peak_memory_mib": peak_kib / 1024,
+        "posterior_means": {v: float(fit.posterior[v].mean()) for v in ("mu", "tau", "sigma")},
+    }  # fmt: skip
+
+
+def _subprocess_one(n_students: int, likelihood: str, args) -> dict:
+    command = [sys.executable, str(Path(__file__)), "--one", str(n_students), likelihood,
+               "--seed", str(args.seed), "--draws", str(args.draws), "--tune", str(args.tune)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _import_seconds(repeats: int = 5) -> float:
+    code = ("import time; t = time.perf_counter(); import companion; "
+            "print(time.perf_counter() - t)")  # fmt: skip
+    times = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, cwd=ROOT).stdout)  # fmt: skip
+        for _ in range(repeats)
+    ]
+    return sorted(times)[repeats // 2]
+
+
+def book_build_times() -> dict:
+    """Cold (no cache) and warm (nothing changed) strict builds of a clean copy."""
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "book"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(copy)], check=True)
+        env = dict(os.environ, PYTHONPATH=str(copy))
+        timings = {}
+        for label in ("cold_seconds", "warm_seconds"):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "offline_renderer", "--strict"], cwd=copy,
+                           env=env, check=True, capture_output=True)  # fmt: skip
+            timings[label] = time.perf_counter() - start
+        shutil.rmtree(copy / ".book-cache", ignore_errors=True)
+    timings["import_companion_seconds"] = _import_seconds()
+    return timings
+
+
+def _machine() -> dict:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cpu = platform.processor()
+    if Path("/proc/cpuinfo").exists():
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {"cores": os.cpu_count(), "memory_gib": round(memory, 1), "cpu": cpu,
+            "python": platform.python_version(), "system": platform.platform()}  # fmt: skip
+
+
+def _versions() -> dict:
+    packages = ("pymc", "nutpie", "pytensor", "numpy", "arviz")
+    versions = {name: metadata.version(name) for name in packages}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=ROOT).stdout.strip()  # fmt: skip
+    versions["companion_commit"] = commit or "unknown"
+    return versions
+
+
+def ratios(runs: list[dict]) -> list[dict]:
+    """ESS per second of tau relative to the full likelihood, per size."""
+    out = []
+    for n in sorted({r["n_students"] for r in runs}):
+        by = {r["likelihood"]: r for r in runs if r["n_students"] == n}
+        if "full" not in by:
+            continue
+        for likelihood in ("sufficient", "marginal"):
+            if likelihood in by:
+                out.append({"n_students": n, "likelihood": likelihood,
+                            "ess_per_second_tau_ratio": by[likelihood]["ess_per_second_tau"]
+                            / by["full"]["ess_per_second_tau"],
+                            "fit_time_ratio": by["full"]["fit_seconds"]
+                            / by[likelihood]["fit_seconds"]})  # fmt: skip
+    return out
+
+
+def plot(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
+    for likelihood, marker in zip(LIKELIHOODS, "os^", strict=True):
+        runs = sorted((r for r in results["runs"] if r["likelihood"] == likelihood),
+                      key=lambda r: r["n_students"])  # fmt: skip
+        if not runs:
+            continue
+        n = [r["n_students"] for r in runs]
+        axes[0].plot(n, [r["fit_seconds"] for r in runs], marker=marker, label=likelihood)
+        axes[1].plot(n, [r["ess_per_second_tau"] for r in runs], marker=marker, label=likelihood)
+    for ax, label in zip(axes, ("fit time, compile included (s)", "ESS of tau per second"),
+                         strict=True):  # fmt: skip
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(f"students N ({STUDENTS_PER_SCHOOL} per school)")
+        ax.set_ylabel(label)
+    axes[0].legend(title="likelihood")
+    fig.suptitle(f"hierarchical_model on {results['machine']['cores']} cores, "
+                 f"{results['date'][:10]}")  # fmt: skip
+    fig.savefig(path, dpi=120)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--likelihoods", nargs="+", default=list(LIKELIHOODS))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--tune", type=int, default=1000)
+    parser.add_argument("--no-book", action="store_true", help="skip the book build timings")
+    parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--one", nargs=2, metavar=("N", "LIKELIHOOD"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        result = run_one(int(args.one[0]), args.one[1], args.seed, args.draws, args.tune)
+        print(json.dumps(result))
+        return
+    runs = []
+    for n in args.sizes:
+        for likelihood in args.likelihoods:
+            print(f"N = {n:>9,}  {likelihood:<10}", end=" ", flush=True)
+            runs.append(_subprocess_one(n, likelihood, args))
+            r = runs[-1]
+            print(f"fit {r['fit_seconds']:7.1f} s  ESS/s(tau) {r['ess_per_second_tau']:8.1f}  "
+                  f"divergences {r['divergences']}  max R-hat {r['max_rhat']:.3f}  "
+                  f"peak {r['peak_memory_mib']:.0f} MiB", flush=True)  # fmt: skip
+    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": _machine(),
+               "versions": _versions(), "runs": runs, "ratios": ratios(runs)}  # fmt: skip
+    if not args.no_book:
+        print("book build (cold, then warm) ...", flush=True)
+        results["book"] = book_build_times()
+        print(results["book"])
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    plot(results, args.output.with_suffix(".png"))
+    print(f"wrote {args.output} and {args.output.with_suffix('.png')}")
+
+
+if __name__ == "__main__":
+    main()
