@@ -130,7 +130,9 @@ def _versions() -> dict:
     versions = {name: metadata.version(name) for name in packages}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True, cwd=ROOT).stdout.strip()  # fmt: skip
-    versions["companion_commit"] = commit or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, cwd=ROOT).stdout.strip()  # fmt: skip
+    versions["companion_commit"] = (commit or "unknown") + ("+uncommitted changes" if dirty else "")
     return versions
 
 
