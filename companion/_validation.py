@@ -111,3 +111,13 @@ def check_same_length(**arrays: np.ndarray) -> None:
     if len(set(lengths.values())) > 1:
         described = ", ".join(f"`{name}` has {n}" for name, n in lengths.items())
         raise ValueError(f"lengths differ: {described}.")
+
+
+def check_posterior(idata: object, name: str = "idata"):
+    """Return the ``posterior`` group of a fit (an ArviZ DataTree or similar)."""
+    if "posterior" in getattr(idata, "children", {}):
+        return idata["posterior"]
+    posterior = getattr(idata, "posterior", None)
+    if posterior is None:
+        raise TypeError(f"`{name}` must be a fit with a `posterior` group, e.g. from `sample`.")
+    return posterior

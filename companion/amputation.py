@@ -34,6 +34,7 @@ from scipy.optimize import brentq
 from scipy.special import expit
 
 from companion._validation import SeedLike, check_probability, check_rng
+from companion.patterns import _check_frame_columns
 
 __all__ = ["MECHANISMS", "ampute", "ampute_probabilities"]
 
@@ -56,14 +57,7 @@ def _check_columns(df: pd.DataFrame, columns: object, name: str = "columns") -> 
         if not columns:
             raise ValueError(f"`df` has no numeric columns to use as `{name}`.")
         return columns
-    if isinstance(columns, str) or not isinstance(columns, Sequence):
-        columns = [columns]
-    columns = list(columns)
-    if not columns:
-        raise ValueError(f"`{name}` is empty.")
-    unknown = [c for c in columns if c not in df.columns]
-    if unknown:
-        raise ValueError(f"`{name}` names columns not in `df`: {unknown}.")
+    columns = _check_frame_columns(df, columns, name)
     if len(set(columns)) != len(columns):
         raise ValueError(f"`{name}` repeats a column: {columns}.")
     for c in columns:

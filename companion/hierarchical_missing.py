@@ -35,9 +35,11 @@ import pandas as pd
 from companion._validation import (
     SeedLike,
     check_group_sizes,
+    check_posterior,
     check_real,
     check_rng,
 )
+from companion.imputation import _attach_missing_dim, _spread
 from companion.priors import AUTO_WIDTH, LocationPrior, ScalePrior, location_prior, scale_prior
 
 if TYPE_CHECKING:
@@ -376,20 +378,6 @@ def _auto_scale(spec: object, sd: float, name: str) -> ScalePrior:
     return scale_prior(spec, name)
 
 
-def _spread(values: np.ndarray) -> float:
-    finite = values[np.isfinite(values)]
-    sd = float(np.std(finite, ddof=1)) if finite.size > 1 else 0.0
-    return sd if sd > 0 else 1.0
-
-
-def _label_missing(model: pm.Model, variable: str, dim: str, labels: Sequence) -> None:
-    """Give ``<variable>_unobserved`` a dimension labelled by what it imputes."""
-    name = f"{variable}_unobserved"
-    if name in model.named_vars:
-        model.add_coord(dim, list(labels))
-        model.named_vars_to_dims[name] = (dim,)
-
-
 def hierarchical_covariate_model(
     data: pd.DataFrame,
     *,
@@ -570,22 +558,25 @@ def hierarchical_covariate_model(
                 "selection",
                 -(missing * pm.math.log1pexp(-eta) + (1 - missing) * pm.math.log1pexp(eta)).sum(),
             )
-    _label_missing(model, outcome, f"{outcome}_missing", data.index[~observed])
+    _attach_missing_dim(model, outcome, data.index[~observed])
     if w is not None:
-        _label_missing(model, covariate, f"{covariate}_missing", index[np.isnan(w)])
+        _attach_missing_dim(model, covariate, index[np.isnan(w)])
     return model
 
 
 # --- Posterior summaries ---------------------------------------------------------
 
 
-def _posterior(idata: object):
-    if "posterior" in getattr(idata, "children", {}):
-        return idata["posterior"]
-    posterior = getattr(idata, "posterior", None)
-    if posterior is None:
-        raise TypeError("`idata` must be a fit with a `posterior` group, e.g. from `sample`.")
-    return posterior
+def _posterior_draws(idata: object, var_name: str):
+    """The DataArray of ``var_name`` in the posterior of a fit."""
+    posterior = check_posterior(idata)
+    if var_name not in posterior.data_vars:
+        raise ValueError(
+            f"`var_name`={var_name!r} is not in the posterior; it has "
+            f"{sorted(posterior.data_vars)}."
+        )
+    values = posterior[var_name]
+    return values.to_dataarray() if hasattr(values, "to_dataarray") else values
 
 
 def _draws_matrix(draws: object, var_name: str) -> tuple[np.ndarray, pd.Index]:
@@ -600,17 +591,7 @@ def _draws_matrix(draws: object, var_name: str) -> tuple[np.ndarray, pd.Index]:
             raise ValueError(f"`draws` array must be 2-D (draws, groups), got {matrix.shape}.")
         labels = pd.RangeIndex(matrix.shape[1])
     else:
-        if isinstance(draws, xr.DataArray):
-            values = draws
-        else:
-            posterior = _posterior(draws)
-            if var_name not in posterior.data_vars:
-                raise ValueError(
-                    f"`var_name`={var_name!r} is not in the posterior; it has "
-                    f"{sorted(posterior.data_vars)}."
-                )
-            values = posterior[var_name]
-            values = values.to_dataarray() if hasattr(values, "to_dataarray") else values
+        values = draws if isinstance(draws, xr.DataArray) else _posterior_draws(draws, var_name)
         sample_dims = [d for d in ("chain", "draw") if d in values.dims]
         others = [d for d in values.dims if d not in sample_dims]
         if len(others) != 1:
@@ -783,7 +764,7 @@ def posterior_shrinkage(
     >>> fit = sample(hierarchical_covariate_model(data), seed=1)  # doctest: +SKIP
     >>> posterior_shrinkage(fit, school_summaries(data)["n_observed"])  # doctest: +SKIP
     """
-    posterior = _posterior(idata)
+    posterior = check_posterior(idata)
     counts = np.asarray(n, dtype=float)
     if counts.ndim != 1 or counts.size == 0 or np.isnan(counts).any() or (counts <= 0).any():
         raise ValueError("`n` must be a 1-D array of positive group sizes.")
@@ -833,18 +814,8 @@ def school_estimates(
     from companion._validation import check_probability
 
     level = check_probability(level, "level")
-    posterior = _posterior(idata)
-    if var_name not in posterior.data_vars:
-        raise ValueError(
-            f"`var_name`={var_name!r} is not in the posterior; "
-            f"it has {sorted(posterior.data_vars)}."
-        )
-    draws = posterior[var_name]
-    draws = draws.to_dataarray() if hasattr(draws, "to_dataarray") else draws
-    dims = [d for d in draws.dims if d not in ("chain", "draw")]
-    if len(dims) != 1:
-        raise ValueError(f"`{var_name}` must have one dimension besides chain and draw.")
-    matrix, labels = _draws_matrix(draws, var_name)
+    draws = _posterior_draws(idata, var_name)
+    matrix, labels = _draws_matrix(draws, var_name)  # also checks the dimensions
     tail = (1 - level) / 2
     mcse = az.mcse(draws.to_dataset(name=var_name), method="mean")[var_name].to_numpy()
     return pd.DataFrame(

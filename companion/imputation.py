@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from companion._validation import SeedLike, check_count, check_rng
+from companion._validation import SeedLike, check_count, check_posterior, check_rng
 from companion.patterns import _check_frame_columns
 from companion.priors import AUTO_WIDTH
 
@@ -53,7 +53,9 @@ def _numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
 
 
 def _spread(values: np.ndarray) -> float:
-    sd = float(np.nanstd(values, ddof=1))
+    """Standard deviation of the finite values, or 1 where it is undefined or 0."""
+    finite = values[np.isfinite(values)]
+    sd = float(np.std(finite, ddof=1)) if finite.size > 1 else 0.0
     return sd if sd > 0 else 1.0
 
 
@@ -268,11 +270,7 @@ def completed_datasets(
     >>> fit = sample(regression_imputation_model(df), seed=1)  # doctest: +SKIP
     >>> imputed = completed_datasets(fit, df, m=5, seed=2)  # doctest: +SKIP
     """
-    posterior = idata["posterior"] if "posterior" in getattr(idata, "children", {}) else None
-    if posterior is None:
-        posterior = getattr(idata, "posterior", None)
-    if posterior is None:
-        raise ValueError("`idata` has no posterior group.")
+    posterior = check_posterior(idata)
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
     columns = _imputed_columns(posterior, df, columns)

@@ -195,6 +195,16 @@ def _distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
     return pm.HalfCauchy(name, beta=prior.scale, **kwargs)
 
 
+def _group_means(mu, tau, dim: str, parameterization: str):
+    """theta_j ~ N(mu, tau^2), written centred or through z_j ~ N(0, 1)."""
+    import pymc as pm
+
+    if parameterization == "centered":
+        return pm.Normal("theta", mu, tau, dims=dim)
+    z = pm.Normal("z", 0.0, 1.0, dims=dim)
+    return pm.Deterministic("theta", mu + tau * z, dims=dim)
+
+
 def _resolve_priors(data: GroupedData, mu_prior, tau_prior, sigma_prior):
     auto_location, auto_scale = auto_priors(data.y, data.se)
     mu = auto_location if mu_prior == "auto" else location_prior(mu_prior, "mu_prior")
@@ -253,12 +263,7 @@ def _build(
             theta = _distribution("theta", mu_p, dims=g)
         else:
             mu = _distribution("mu", mu_p)
-            tau = _distribution("tau", tau_p)
-            if parameterization == "centered":
-                theta = pm.Normal("theta", mu, tau, dims=g)
-            else:
-                z = pm.Normal("z", 0.0, 1.0, dims=g)
-                theta = pm.Deterministic("theta", mu + tau * z, dims=g)
+            theta = _group_means(mu, _distribution("tau", tau_p), g, parameterization)
         if d.is_summary:
             noise = pm.Data("se", d.se, dims=obs_dim)
         else:
@@ -289,11 +294,7 @@ def _build_collapsed(
         sigma = _distribution("sigma", sigma_p)
         se = sigma / pm.math.sqrt(n)
         if likelihood == "sufficient":
-            if parameterization == "centered":
-                theta = pm.Normal("theta", mu, tau, dims=g)
-            else:
-                z = pm.Normal("z", 0.0, 1.0, dims=g)
-                theta = pm.Deterministic("theta", mu + tau * z, dims=g)
+            theta = _group_means(mu, tau, g, parameterization)
             pm.Normal("ybar_obs", theta, se, observed=ybar, dims=g)
         else:
             # theta integrated out: ybar_j ~ N(mu, tau^2 + sigma^2 / n_j).

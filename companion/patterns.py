@@ -67,7 +67,8 @@ class DropReport:
         )
 
 
-def _check_frame_columns(df: object, columns: Sequence | None) -> list:
+def _check_frame_columns(df: object, columns: object, name: str = "columns") -> list:
+    """Column names of ``df`` named by the argument ``name`` (None means all)."""
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
     if columns is None:
@@ -76,10 +77,10 @@ def _check_frame_columns(df: object, columns: Sequence | None) -> list:
         columns = [columns]
     columns = list(columns)
     if not columns:
-        raise ValueError("`columns` is empty.")
+        raise ValueError(f"`{name}` is empty.")
     unknown = [c for c in columns if c not in df.columns]
     if unknown:
-        raise ValueError(f"`columns` names columns not in `df`: {unknown}.")
+        raise ValueError(f"`{name}` names columns not in `df`: {unknown}.")
     return columns
 
 

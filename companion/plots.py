@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from companion._validation import check_posterior
+
 __all__ = [
     "plot_bayesian_imputation",
     "plot_coefficient_intervals",
@@ -1708,9 +1710,7 @@ def plot_imputed_covariate(idata, truth, *, covariate: str = "w", level: float =
     import matplotlib.pyplot as plt
     from scipy.stats import norm
 
-    posterior = idata["posterior"] if "posterior" in getattr(idata, "children", {}) else (
-        idata.posterior
-    )
+    posterior = check_posterior(idata)
     name = f"{covariate}_unobserved"
     draws = posterior[name]
     dim = draws.dims[-1]
@@ -1798,9 +1798,7 @@ def plot_bayesian_imputation(
     import matplotlib.pyplot as plt
     from scipy.stats import norm
 
-    posterior = idata["posterior"] if "posterior" in getattr(idata, "children", {}) else (
-        idata.posterior
-    )
+    posterior = check_posterior(idata)
     x_labels, x_draws = _imputed_draws(posterior, x)
     y_labels, y_draws = _imputed_draws(posterior, y)
     if not x_labels:
