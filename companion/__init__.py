@@ -83,6 +83,8 @@ _EXPORTS: dict[str, str] = {
     "NormalNormalPosterior": "exact",
     "grouped_data": "models",
     "hierarchical_model": "models",
+    "recover_group_means": "models",
+    "is_marginal": "models",
     "pooled_model": "models",
     "unpooled_model": "models",
     "sample": "sampling",

@@ -28,12 +28,18 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from companion._validation import SeedLike, check_posterior, check_rng
 from companion.priors import LocationPrior, ScalePrior, auto_priors, location_prior, scale_prior
+from companion.sampling import DEFAULT_SEED
 
 if TYPE_CHECKING:
     import pymc as pm
+    import xarray as xr
 
-__all__ = ["GroupedData", "grouped_data", "hierarchical_model", "pooled_model", "unpooled_model"]
+__all__ = [
+    "GroupedData", "grouped_data", "hierarchical_model", "is_marginal", "pooled_model",
+    "recover_group_means", "unpooled_model",
+]  # fmt: skip
 
 Parameterization = Literal["centered", "noncentered"]
 Likelihood = Literal["full", "sufficient", "marginal"]
@@ -297,19 +303,104 @@ def _build_collapsed(
             theta = _group_means(mu, tau, g, parameterization)
             pm.Normal("ybar_obs", theta, se, observed=ybar, dims=g)
         else:
-            # theta integrated out: ybar_j ~ N(mu, tau^2 + sigma^2 / n_j).
+            # theta integrated out: ybar_j ~ N(mu, tau^2 + sigma^2 / n_j). NUTS sees only
+            # mu, tau and sigma; recover_group_means draws theta afterwards.
             pm.Normal("ybar_obs", mu, pm.math.sqrt(tau**2 + se**2), observed=ybar, dims=g)
-            # theta_j | mu, tau, sigma, y is normal with shrinkage factor B_j; drawing it
-            # through a standard normal keeps the joint posterior exact and its geometry
-            # free of funnels: eps is independent of everything else a posteriori.
-            shrink = se**2 / (se**2 + tau**2)
-            eps = pm.Normal("eps", 0.0, 1.0, dims=g)
-            pm.Deterministic(
-                "theta", shrink * mu + (1 - shrink) * ybar
-                + pm.math.sqrt(1 - shrink) * se * eps, dims=g,
-            )  # fmt: skip
+            setattr(model, _MARGINAL_GROUP, g)
         pm.Potential("within_ss", pm.math.sum(-(n - 1) * pm.math.log(sigma) - ss / (2 * sigma**2)))
     return model
+
+
+_MARGINAL_GROUP = "_companion_marginal_group"
+
+
+def is_marginal(model: pm.Model) -> bool:
+    """Whether ``model`` is a ``likelihood="marginal"`` model without ``theta``."""
+    return getattr(model, _MARGINAL_GROUP, None) is not None
+
+
+def recover_group_means(
+    idata: xr.DataTree, model: pm.Model, *, seed: SeedLike = DEFAULT_SEED
+) -> xr.DataTree:
+    r"""Add exact posterior draws of the group means to a marginal model's fit.
+
+    A ``likelihood="marginal"`` model integrates :math:`\theta_j` out, so the
+    sampler only sees :math:`\mu, \tau, \sigma`. Given those, the group means
+    are independent normals,
+
+    .. math::
+
+        \theta_j \mid \mu, \tau, \sigma, y \sim \mathcal N\bigl(
+        B_j \mu + (1 - B_j) \bar y_j,\; (1 - B_j) \sigma^2 / n_j\bigr),
+        \qquad B_j = \frac{\sigma^2 / n_j}{\sigma^2 / n_j + \tau^2},
+
+    and one draw of :math:`\theta` per posterior draw of
+    :math:`(\mu, \tau, \sigma)` gives exact draws from the joint posterior
+    (composition sampling). :func:`companion.sample` calls this for you; call it
+    yourself after :func:`pymc.sample` or :func:`companion.sample_compiled`.
+    The same idea for discrete variables is ``pymc_extras.recover_marginals``.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        A fit of ``model`` whose ``posterior`` has ``mu``, ``tau`` and ``sigma``.
+    model : pymc.Model
+        From :func:`hierarchical_model` with ``likelihood="marginal"``; its
+        current data ``n`` and ``ybar`` are used.
+    seed : int, numpy.random.Generator or None, default 2026
+        The same seed gives the same draws.
+
+    Returns
+    -------
+    xarray.DataTree
+        ``idata``, with ``posterior["theta"]`` (dims chain, draw and the group
+        dimension) added in place.
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> from companion import hierarchical_model, recover_group_means, simulate_schools
+    >>> model = hierarchical_model(simulate_schools(seed=1), likelihood="marginal")
+    >>> draws = {k: (("chain", "draw"), np.full((1, 3), v))
+    ...          for k, v in {"mu": 70.0, "tau": 5.0, "sigma": 10.0}.items()}
+    >>> fit = xr.DataTree.from_dict({"posterior": xr.Dataset(draws)})
+    >>> recover_group_means(fit, model, seed=1).posterior["theta"].shape
+    (1, 3, 8)
+    """
+    import xarray as xr
+
+    if not is_marginal(model):
+        raise ValueError(
+            '`model` must come from hierarchical_model(..., likelihood="marginal"); '
+            "other models sample theta themselves."
+        )
+    group = getattr(model, _MARGINAL_GROUP)
+    posterior = check_posterior(idata, "idata")
+    missing = [name for name in ("mu", "tau", "sigma") if name not in posterior]
+    if missing:
+        raise ValueError(f"`idata.posterior` has no {missing}; fit the marginal model first.")
+    rng = check_rng(seed)
+    n = np.asarray(model["n"].get_value(), dtype=float)
+    ybar = np.asarray(model["ybar"].get_value(), dtype=float)
+    mu, tau, sigma = (posterior[name].values[..., None] for name in ("mu", "tau", "sigma"))
+    # In place, because chains x draws x groups can be 10^7 numbers or more.
+    noise_var = sigma**2 / n  # (chain, draw, group)
+    weight = noise_var + tau**2
+    np.divide(tau**2, weight, out=weight)  # 1 - B_j, the weight of the group's own mean
+    theta = rng.standard_normal(noise_var.shape)
+    noise_var *= weight
+    np.sqrt(noise_var, out=noise_var)
+    theta *= noise_var  # sd * z
+    theta += mu
+    np.subtract(ybar, mu, out=noise_var)
+    noise_var *= weight
+    theta += noise_var  # mu + (1 - B)(ybar - mu) + sd * z
+    dims = (*posterior["mu"].dims, group)
+    coords = {group: list(model.coords[group])}
+    idata["posterior"] = idata["posterior"].to_dataset().assign(
+        theta=xr.DataArray(theta, dims=dims, coords=coords)
+    )
+    return idata
 
 
 _PARAMETERS_DOC = """
@@ -436,18 +527,22 @@ def hierarchical_model(
         mean and within-group sum of squares (cost O(J));
         ``"marginal"``, with :math:`\theta_j` integrated out,
         :math:`\bar y_j \sim \mathcal N(\mu, \tau^2 + \sigma^2/n_j)`, and
-        :math:`\theta_j` drawn exactly from its conditional posterior given
-        :math:`\mu, \tau, \sigma` through a standard normal ``eps``.
-        Use ``"sufficient"`` or ``"marginal"`` for large N; they need
-        individual data and give no pointwise log-likelihood per unit.
+        NUTS sampling only :math:`\mu, \tau, \sigma`, and :math:`\theta_j`
+        drawn afterwards from its exact conditional posterior
+        (:func:`recover_group_means`, which :func:`companion.sample` calls).
+        Use ``"sufficient"`` or ``"marginal"`` for large N (``"marginal"`` is
+        the fastest: its cost does not grow with the number of groups inside
+        NUTS). Both need individual data and give no pointwise
+        log-likelihood per unit.
 
     Returns
     -------
     pymc.Model
-        With ``mu``, ``tau``, ``theta`` (plus ``z`` when non-centred, or
-        ``eps`` when marginal), ``sigma`` (individual data) and ``y``
-        (``ybar_obs`` for the sufficient and marginal forms, with the data
-        ``n``, ``ybar`` and ``ss``).
+        With ``mu``, ``tau``, ``theta`` (plus ``z`` when non-centred; the
+        marginal form has no ``theta`` until :func:`recover_group_means`),
+        ``sigma`` (individual data) and ``y`` (``ybar_obs`` for the
+        sufficient and marginal forms, with the data ``n``, ``ybar`` and
+        ``ss``).
 
     Examples
     --------

@@ -97,6 +97,8 @@ def sample(
     """
     import pymc as pm
 
+    from companion.models import is_marginal, recover_group_means
+
     check_count(draws, "draws", 1)
     check_count(tune, "tune", 0)
     check_count(chains, "chains", 2)
@@ -117,6 +119,8 @@ def sample(
         model=model,
         **kwargs,
     )
+    if is_marginal(model):
+        recover_group_means(idata, model, seed=random_seed + 2)
     if log_likelihood:
         pm.compute_log_likelihood(idata, model=model, progressbar=False)
     if posterior_predictive:

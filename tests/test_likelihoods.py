@@ -7,7 +7,13 @@ posterior means within Monte Carlo error.
 import numpy as np
 import pytest
 
-from companion import hierarchical_model, sample, simulate_schools
+from companion import (
+    hierarchical_model,
+    is_marginal,
+    recover_group_means,
+    sample,
+    simulate_schools,
+)
 
 PRIORS = {"mu_prior": (70, 20), "tau_prior": ("half-normal", 10),
           "sigma_prior": ("half-normal", 20)}
@@ -41,28 +47,78 @@ def test_sufficient_equals_full_up_to_a_constant(data, parameterization):
     assert np.ptp(gaps) < 1e-8
 
 
-def test_marginal_is_the_joint_posterior_reparameterized(data):
-    # theta = B mu + (1 - B) ybar + s eps with s = sqrt((1 - B) sigma^2 / n), so the
-    # marginal model's density in eps equals the full density at theta times s.
+def _group_stats(data):
+    by_school = data.groupby("school", observed=True)["score"]
+    return by_school.size().to_numpy(), by_school.mean().to_numpy()
+
+
+def _conditional(mu, tau, sigma, n, ybar):
+    # theta_j | mu, tau, sigma, y by precision weighting (BDA3 eq. 5.17), written
+    # independently of the shrinkage-factor form that recover_group_means uses.
+    precision = n / sigma**2 + 1 / tau**2
+    return (n * ybar / sigma**2 + mu / tau**2) / precision, 1 / np.sqrt(precision)
+
+
+def test_marginal_is_the_joint_posterior_with_theta_integrated_out(data):
+    # p(mu, tau, sigma, theta | y) = p(mu, tau, sigma | y) p(theta | mu, tau, sigma, y), so
+    # log p_full - log p(theta | ...) - log p_marginal is the same constant at every point.
+    from scipy import stats
+
     full = hierarchical_model(data, parameterization="centered", **PRIORS)
     marg = hierarchical_model(data, likelihood="marginal", **PRIORS)
+    assert {v.name for v in marg.free_RVs} == {"mu", "tau", "sigma"}
     logp_full, logp_marg = full.compile_logp(), marg.compile_logp()
-    n = data.groupby("school", observed=True).size().to_numpy()
-    ybar = data.groupby("school", observed=True)["score"].mean().to_numpy()
+    n, ybar = _group_stats(data)
     rng = np.random.default_rng(2)
     gaps = []
     for _ in range(6):
         point = _random_point(rng, 6)
         tau, sigma = np.exp(point["tau_log__"]), np.exp(point["sigma_log__"])
-        se2 = sigma**2 / n
-        shrink = se2 / (se2 + tau**2)
-        scale = np.sqrt((1 - shrink) * se2)
-        eps = rng.normal(size=6)
-        theta = shrink * point["mu"] + (1 - shrink) * ybar + scale * eps
+        mean, sd = _conditional(point["mu"], tau, sigma, n, ybar)
         common = {k: point[k] for k in ("mu", "tau_log__", "sigma_log__")}
-        gaps.append(logp_marg({**common, "eps": eps})
-                    - logp_full({**common, "theta": theta}) - np.log(scale).sum())
+        gaps.append(logp_full({**common, "theta": point["theta"]})
+                    - stats.norm.logpdf(point["theta"], mean, sd).sum() - logp_marg(common))
     assert np.ptp(gaps) < 1e-8
+
+
+def _fixed_posterior(values, draws):
+    import xarray as xr
+
+    return xr.DataTree.from_dict({"posterior": xr.Dataset(
+        {k: (("chain", "draw"), np.full((2, draws), v)) for k, v in values.items()})})
+
+
+def test_recovered_theta_has_the_conditional_distribution(data):
+    marg = hierarchical_model(data, likelihood="marginal", **PRIORS)
+    values = {"mu": 72.0, "tau": 4.0, "sigma": 11.0}
+    draws = 20_000
+    fit = recover_group_means(_fixed_posterior(values, draws), marg, seed=7)
+    theta = fit.posterior["theta"]
+    assert theta.dims == ("chain", "draw", "school")
+    assert list(theta["school"].values) == list(marg.coords["school"])
+    mean, sd = _conditional(values["mu"], values["tau"], values["sigma"], *_group_stats(data))
+    z = theta.to_numpy().reshape(-1, 6)
+    size = len(z)
+    # Independent normal draws: the standardised mean has sd 1/sqrt(size) and the mean
+    # of the squared standardised draws has sd sqrt(2/size); 4.5 of those is < 1e-5.
+    standard = (z - mean) / sd
+    assert np.all(np.abs(standard.mean(0)) < 4.5 / np.sqrt(size))
+    assert np.all(np.abs((standard**2).mean(0) - 1) < 4.5 * np.sqrt(2 / size))
+
+
+def test_recover_group_means_is_reproducible_and_checks_its_input(data):
+    marg = hierarchical_model(data, likelihood="marginal", **PRIORS)
+    values = {"mu": 72.0, "tau": 4.0, "sigma": 11.0}
+    first, again, other = (
+        recover_group_means(_fixed_posterior(values, 5), marg, seed=s).posterior["theta"]
+        for s in (1, 1, 2)
+    )
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+    with pytest.raises(ValueError, match="likelihood=\"marginal\""):
+        recover_group_means(_fixed_posterior(values, 5), hierarchical_model(data, **PRIORS))
+    with pytest.raises(ValueError, match="tau"):
+        recover_group_means(_fixed_posterior({"mu": 1.0, "sigma": 1.0}, 5), marg)
+    assert is_marginal(marg) and not is_marginal(hierarchical_model(data, **PRIORS))
 
 
 def test_mcmc_posteriors_agree(data):
@@ -71,14 +127,17 @@ def test_mcmc_posteriors_agree(data):
     fits = {
         likelihood: sample(hierarchical_model(data, likelihood=likelihood, **PRIORS),
                            draws=1000, chains=4, seed=3, log_likelihood=False)
-        for likelihood in ("full", "marginal")
+        for likelihood in ("full", "sufficient", "marginal")
     }
     for name in ("mu", "tau", "sigma", "theta"):
-        means = [fit.posterior[name].mean(("chain", "draw")).to_numpy() for fit in fits.values()]
-        mcse = [az.mcse(fit, var_names=[name])[name].to_numpy() for fit in fits.values()]
-        # Independent chains: the difference of the means has sd sqrt(mcse1^2 + mcse2^2);
-        # 4.5 of those fails a correct sampler with probability < 1e-5 per comparison.
-        assert np.all(np.abs(means[0] - means[1]) < 4.5 * np.hypot(*mcse)), name
+        means = {k: fit.posterior[name].mean(("chain", "draw")).to_numpy()
+                 for k, fit in fits.items()}
+        mcse = {k: az.mcse(fit, var_names=[name])[name].to_numpy() for k, fit in fits.items()}
+        for other in ("sufficient", "marginal"):
+            # Independent chains: the difference of the means has sd sqrt(mcse1^2 + mcse2^2);
+            # 4.5 of those fails a correct sampler with probability < 1e-5 per comparison.
+            gap = np.abs(means["full"] - means[other])
+            assert np.all(gap < 4.5 * np.hypot(mcse["full"], mcse[other])), (name, other)
     assert fits["marginal"].posterior["theta"].dims[-1] == "school"
 
 
