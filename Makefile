@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+JAX_STAMP := $(VENV)/.jax-stamp
 
 # First interpreter that is Python >= 3.12: on PATH, then under pyenv.
 define find_python
@@ -19,11 +20,12 @@ for candidate in python3.12 python3.13 \
 done; exit 1
 endef
 
-.PHONY: help venv book test lint lock clean benchmark
+.PHONY: help venv jax book test lint lock clean benchmark
 help:
 	@echo "make book   build the book into _book/ (HTML pages and PDF)"
 	@echo "make test   lint, unit tests, then the whole book in strict mode"
-	@echo "make lock   re-resolve the dependencies into requirements.lock"
+	@echo "make lock   re-resolve the dependencies into requirements.lock and requirements-jax.lock"
+	@echo "make jax    add the optional JAX samplers (numpyro, blackjax) to .venv"
 	@echo "make benchmark  time the likelihoods and the book build (benchmarks/README.md)"
 	@echo "make clean  remove _book/, the chapter cache and .venv/"
 
@@ -41,6 +43,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
+# The optional JAX samplers (extra "jax"), pinned in their own lock file: the
+# tests need them, the book does not.
+$(JAX_STAMP): requirements-jax.lock $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-jax.lock
+	@touch $@
+
+jax: $(JAX_STAMP)
+
 book: $(STAMP)
 	@if command -v quarto >/dev/null 2>&1 && \
 	    printf '%s\n%s\n' 1.9 "$$(quarto --version)" | sort -V -C; then \
@@ -55,7 +65,7 @@ book: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-test: lint
+test: lint $(JAX_STAMP)
 	$(PY) -m pytest
 
 benchmark: $(STAMP)
@@ -67,6 +77,9 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
 	.lock-venv/bin/python -m pip install --quiet ".[book,test]"
 	.lock-venv/bin/python -m pip freeze --exclude companion > requirements.lock
+	.lock-venv/bin/python -m pip install --quiet -c requirements.lock ".[jax]"
+	.lock-venv/bin/python -m pip freeze --exclude companion | grep -vxFf requirements.lock \
+	  > requirements-jax.lock
 	rm -rf .lock-venv
 
 clean:

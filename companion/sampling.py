@@ -8,6 +8,7 @@ posterior predictive draws.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     import pymc as pm
     import xarray as xr
 
-__all__ = ["DEFAULT_SEED", "sample", "sample_prior_predictive"]
+__all__ = ["DEFAULT_SEED", "NUTS_SAMPLERS", "sample", "sample_prior_predictive"]
 
 #: Seed used when none is given, so that a chapter rendered twice matches.
 DEFAULT_SEED = 2026
@@ -41,6 +42,23 @@ def sampler_seed(seed: SeedLike) -> int:
     """One reproducible int seed for PyMC or nutpie from a seed or Generator."""
     rng = check_rng(DEFAULT_SEED if seed is None else seed)
     return int(rng.integers(2**31))
+
+
+NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro", "blackjax")
+_JAX_SAMPLERS = {"numpyro": "numpyro", "blackjax": "blackjax"}
+
+
+def _check_nuts_sampler(nuts_sampler: str | None) -> None:
+    if nuts_sampler is None:
+        return
+    if nuts_sampler not in NUTS_SAMPLERS:
+        raise ValueError(f"`nuts_sampler` must be one of {NUTS_SAMPLERS}, got {nuts_sampler!r}.")
+    module = _JAX_SAMPLERS.get(nuts_sampler)
+    if module is not None and importlib.util.find_spec(module) is None:
+        raise ImportError(
+            f"nuts_sampler={nuts_sampler!r} needs JAX and {module}: "
+            'pip install "companion[jax]".'
+        )
 
 
 def sample(
@@ -76,8 +94,13 @@ def sample(
         Add the pointwise log-likelihood group, which :func:`arviz.loo` needs.
     posterior_predictive : bool, default False
         Add a ``posterior_predictive`` group of replicated data.
-    nuts_sampler : str, optional
-        ``"nutpie"`` (PyMC's default), ``"pymc"``, ...
+    nuts_sampler : {"nutpie", "pymc", "numpyro", "blackjax"}, optional
+        The NUTS implementation, passed to :func:`pymc.sample`; ``None``
+        leaves the choice to PyMC (nutpie, when installed). ``"numpyro"`` and
+        ``"blackjax"`` compile the model to JAX and run on a GPU when JAX finds
+        one; they need the optional extra ``pip install "companion[jax]"``.
+        All four sample the same posterior; the book uses nutpie, which is
+        fastest on a CPU.
     **kwargs
         Passed on to :func:`pymc.sample`.
 
@@ -104,6 +127,7 @@ def sample(
     check_count(chains, "chains", 2)
     if target_accept is not None:
         check_probability(target_accept, "target_accept")
+    _check_nuts_sampler(nuts_sampler)
     random_seed = sampler_seed(seed)
     if target_accept is not None:
         kwargs.setdefault("nuts", {})["target_accept"] = target_accept
