@@ -25,6 +25,9 @@ from offline_renderer.pandoc_ast import Header, parse_markdown, run_pandoc
 
 CACHE_DIR = ".book-cache"
 LOCK_FILES = ("requirements.lock",)
+# Written into the output folder: the hash of everything the build read.
+BUILD_KEY = ".build-key"
+RENDERER_DIR = Path(__file__).parent
 
 
 @dataclass
@@ -39,6 +42,7 @@ class BuildReport:
     output: Path
     pdf: Path | None
     chapters: dict[str, BuiltChapter] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
 
     @property
     def executed(self) -> list[str]:
@@ -63,6 +67,31 @@ def environment_fingerprint(root: Path, package: str) -> str:
     for name in LOCK_FILES:
         if (root / name).exists():
             digest.update((root / name).read_bytes())
+    return digest.hexdigest()
+
+
+def chapter_key(book: Book, chapter, fingerprint: str) -> str:
+    """Cache key of a chapter's executed result: its text, the files it reads, the package."""
+    digest = hashlib.sha256((fingerprint + chapter.path.as_posix()).encode())
+    digest.update((book.root / chapter.path).read_bytes())
+    for dependency in chapter.depends_on:
+        digest.update(dependency.as_posix().encode())
+        digest.update((book.root / dependency).read_bytes())
+    return digest.hexdigest()
+
+
+def build_key(book: Book, fingerprint: str, *, strict: bool, pdf: bool) -> str:
+    """Hash of every input of a build; equal keys give the same book."""
+    digest = hashlib.sha256(f"strict={strict} pdf={pdf}".encode())
+    for chapter in book.chapters:
+        digest.update(chapter_key(book, chapter, fingerprint).encode())
+    for path in (book.root / "_quarto.yml", book.bibliography, book.csl):
+        if path is not None and path.exists():
+            digest.update(path.read_bytes())
+    # Chapter folders may hold images and other files the pages include.
+    for folder in sorted({(book.root / c.path).parent for c in book.chapters} - {book.root}):
+        _hash_tree(digest, folder)
+    _hash_tree(digest, RENDERER_DIR)
     return digest.hexdigest()
 
 
@@ -109,6 +138,13 @@ def build(
     root = root.resolve()
     book = load_book(root)
     output = root / book.output_dir
+    key = build_key(book, environment_fingerprint(root, package), strict=strict, pdf=pdf)
+    key_file = output / BUILD_KEY
+    if use_cache and key_file.exists() and key_file.read_text(encoding="utf-8") == key:
+        log(f"Nothing changed since the last build: {output} is up to date.")
+        pdf_file = output / book.pdf_name
+        return BuildReport(output=output, pdf=pdf_file if pdf and pdf_file.exists() else None,
+                           up_to_date=True)  # fmt: skip
     staging = root / f".{book.output_dir}.staging"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -119,6 +155,7 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    (staging / BUILD_KEY).write_text(key, encoding="utf-8")
     previous = root / f".{book.output_dir}.previous"
     shutil.rmtree(previous, ignore_errors=True)
     if output.exists():
@@ -144,8 +181,7 @@ def _build_into(book: Book, staging: Path, report: BuildReport, *, strict, use_c
     started = time.perf_counter()
     for i, chapter in enumerate(book.chapters, 1):
         t0 = time.perf_counter()
-        text = (book.root / chapter.path).read_text(encoding="utf-8")
-        key = hashlib.sha256((fingerprint + chapter.path.as_posix() + text).encode()).hexdigest()
+        key = chapter_key(book, chapter, fingerprint)
         source, cached = _load_or_execute(book, chapter, key, use_cache)
         options = execute.chapter_options(book.execute, source)
         markdown = chapter_markdown(chapter.path, source, options, staging,

@@ -23,6 +23,9 @@ class Chapter:
     appendix: bool = False
     number: str | None = None  # "3", "A"; None when unnumbered
     title: str = ""
+    # Files the chapter's code reads, from its ``depends-on`` front matter,
+    # relative to the project root: their contents are part of its cache key.
+    depends_on: list[Path] = field(default_factory=list)
 
     @property
     def html_name(self) -> str:
@@ -101,6 +104,17 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def _dependencies(text: str, path: Path, root: Path) -> list[Path]:
+    """The files listed in a chapter's ``depends-on`` front matter (relative to the chapter)."""
+    found = []
+    for name in _as_list(_front_matter(text).get("depends-on")):
+        target = (root / path).parent / str(name)
+        if not target.is_file():
+            raise BuildError(f"{path}: `depends-on` lists {name}, which is not a file.")
+        found.append(target.resolve().relative_to(root.resolve()))
+    return found
+
+
 def _collect(entries, root: Path, *, appendix: bool, where: str) -> list[Chapter]:
     chapters: list[Chapter] = []
     for entry in _as_list(entries):
@@ -143,7 +157,9 @@ def load_book(root: Path) -> Book:
         source = root / chapter.path
         if not source.exists():
             raise BuildError(f"_quarto.yml lists {chapter.path}, which does not exist.")
-        chapter.title, numbered = _chapter_title(source.read_text(encoding="utf-8"), chapter.path)
+        text = source.read_text(encoding="utf-8")
+        chapter.title, numbered = _chapter_title(text, chapter.path)
+        chapter.depends_on = _dependencies(text, chapter.path, root)
         if chapter.path.name == "index.qmd" or not numbered:
             continue
         if chapter.appendix:

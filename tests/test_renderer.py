@@ -173,6 +173,43 @@ def test_cache_skips_unchanged_chapters_and_notices_package_changes(book):
     assert build(book, log=quiet, pdf=False).executed == ["chapters/extra.qmd"]
 
 
+def test_nothing_changed_means_nothing_is_done(book):
+    first = build(book, log=quiet, pdf=False)
+    assert not first.up_to_date
+    page = book / "_book" / "chapters" / "one.html"
+    written = page.stat().st_mtime_ns
+    messages = []
+    again = build(book, log=messages.append, pdf=False)
+    assert again.up_to_date and again.executed == []
+    assert messages == [f"Nothing changed since the last build: {book / '_book'} is up to date."]
+    assert page.stat().st_mtime_ns == written
+    # Any input that changes the output rebuilds: options, the configuration,
+    # the bibliography, a file beside the chapters, or a missing output.
+    assert not build(book, log=quiet, pdf=False, strict=True).up_to_date
+    for path in (book / "_quarto.yml", book / "references.bib"):
+        path.write_text(path.read_text() + "\n")
+        assert not build(book, log=quiet, pdf=False, strict=True).up_to_date
+    (book / "chapters" / "note.txt").write_text("new")
+    assert not build(book, log=quiet, pdf=False, strict=True).up_to_date
+    shutil.rmtree(book / "_book")
+    assert not build(book, log=quiet, pdf=False, strict=True).up_to_date
+    assert build(book, log=quiet, pdf=False, strict=True).up_to_date
+    assert not build(book, log=quiet, pdf=False, strict=True, use_cache=False).up_to_date
+
+
+def test_depends_on_files_are_part_of_the_chapter_key(book):
+    (book / "data.txt").write_text("7")
+    extra = book / "chapters" / "extra.qmd"
+    extra.write_text("---\ndepends-on: ../data.txt\n---\n\n" + extra.read_text())
+    build(book, log=quiet, pdf=False)
+    assert build(book, log=quiet, pdf=False).executed == []
+    (book / "data.txt").write_text("8")
+    assert build(book, log=quiet, pdf=False).executed == ["chapters/extra.qmd"]
+    (book / "data.txt").unlink()
+    with pytest.raises(BuildError, match=r"chapters/extra.qmd: `depends-on` lists ../data.txt"):
+        build(book, log=quiet, pdf=False)
+
+
 def test_inline_expressions_skip_longer_code_spans_and_fences():
     text = "a `{python} x` b `` `{python} y` `` c\n\n```\n`{python} z`\n```\n"
     assert [expr for _, _, expr in inline_expressions(text)] == ["x"]
