@@ -530,10 +530,12 @@ def hierarchical_model(
         NUTS sampling only :math:`\mu, \tau, \sigma`, and :math:`\theta_j`
         drawn afterwards from its exact conditional posterior
         (:func:`recover_group_means`, which :func:`companion.sample` calls).
-        Use ``"sufficient"`` or ``"marginal"`` for large N (``"marginal"`` is
-        the fastest: its cost does not grow with the number of groups inside
-        NUTS). Both need individual data and give no pointwise
-        log-likelihood per unit.
+        The default ``"full"`` keeps one log-likelihood term per unit, which
+        leave-one-unit-out LOO needs, and is quick below about 10^5 rows.
+        For more, use ``"marginal"`` (the fastest: NUTS explores three
+        parameters however many groups there are) or ``"sufficient"`` (when
+        you want NUTS itself to draw theta). Both need individual data and
+        give a log-likelihood per group, not per unit.
 
     Returns
     -------
