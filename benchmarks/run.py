@@ -167,6 +167,8 @@ def book_build_times() -> dict:
             timings[label] = time.perf_counter() - start
         shutil.rmtree(copy / ".book-cache", ignore_errors=True)
     timings["import_companion_seconds"] = _import_seconds()
+    timings["measured"] = datetime.now(UTC).isoformat(timespec="seconds")
+    timings["companion_commit"] = _versions()["companion_commit"]
     return timings
 
 
@@ -214,24 +216,9 @@ def plot(results: dict, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from companion import plot_scaling
 
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), layout="constrained")
-    for likelihood, marker in zip(LIKELIHOODS, "os^", strict=True):
-        runs = sorted((r for r in results["runs"] if r["likelihood"] == likelihood),
-                      key=lambda r: r["n_students"])  # fmt: skip
-        if not runs:
-            continue
-        n = [r["n_students"] for r in runs]
-        axes[0].plot(n, [r["fit_seconds"] for r in runs], marker=marker, label=likelihood)
-        axes[1].plot(n, [r["ess_per_second_tau"] for r in runs], marker=marker, label=likelihood)
-    for ax, label in zip(axes, ("fit time, compile included (s)", "ESS of tau per second"),
-                         strict=True):  # fmt: skip
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(f"students N ({STUDENTS_PER_SCHOOL} per school)")
-        ax.set_ylabel(label)
-    axes[0].legend(title="likelihood")
+    fig = plot_scaling(results["runs"])
     fig.suptitle(f"hierarchical_model on {results['machine']['cores']} cores, "
                  f"{results['date'][:10]}")  # fmt: skip
     fig.savefig(path, dpi=120)
@@ -249,6 +236,8 @@ def main() -> None:
     parser.add_argument("--parameterization", choices=["centered", "noncentered"],
                         default="centered")
     parser.add_argument("--no-book", action="store_true", help="skip the book build timings")
+    parser.add_argument("--book-only", action="store_true",
+                        help="only time the book build and import, updating the results file")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--one", nargs=2, metavar=("N", "LIKELIHOOD"), help=argparse.SUPPRESS)
     parser.add_argument("--theta-file", type=Path, help=argparse.SUPPRESS)
@@ -257,6 +246,12 @@ def main() -> None:
         result = run_one(int(args.one[0]), args.one[1], args.seed, args.draws, args.tune,
                          args.parameterization, args.theta_file)  # fmt: skip
         print(json.dumps(result))
+        return
+    if args.book_only:
+        results = json.loads(args.output.read_text())
+        results["book"] = book_build_times()
+        print(results["book"])
+        args.output.write_text(json.dumps(results, indent=2) + "\n")
         return
     runs, agreements = [], []
     with tempfile.TemporaryDirectory() as tmp:

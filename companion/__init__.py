@@ -85,6 +85,7 @@ _EXPORTS: dict[str, str] = {
     "hierarchical_model": "models",
     "recover_group_means": "models",
     "is_marginal": "models",
+    "plot_scaling": "plots",
     "pooled_model": "models",
     "unpooled_model": "models",
     "sample": "sampling",
