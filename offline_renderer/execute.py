@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
-import nbformat
 import yaml
 
 from offline_renderer.errors import BuildError
@@ -144,6 +142,8 @@ def _line_numbers(text: str, cells) -> list[int]:
 def read_chapter(path: Path, root: Path) -> ChapterSource:
     """Split a ``.qmd`` file into cells with options and source lines."""
     text = (root / path).read_text(encoding="utf-8")
+    import jupytext  # slow to import; a build with nothing changed never needs it
+
     notebook = jupytext.reads(text, fmt="Rmd")
     front_matter: dict = {}
     cells: list[Cell] = []
@@ -207,6 +207,7 @@ def execute_chapter(
 
     Raises :class:`BuildError` naming the file, line and cell that failed.
     """
+    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
