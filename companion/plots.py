@@ -2060,26 +2060,23 @@ def plot_scaling(runs, *, axes=None):
             raise ValueError("`axes` must be a sequence of two matplotlib Axes.")
         fig = axes[0].figure
 
-    keys = ["likelihood"]
-    if "parameterization" in table.columns:
-        split = table.groupby("likelihood", sort=False)["parameterization"].nunique()
-        if (split > 1).any():
-            keys.append("parameterization")
+    by_parameterization = "parameterization" in table.columns and bool(
+        (table.groupby("likelihood", sort=False)["parameterization"].nunique() > 1).any()
+    )
     known = [name for name in SCALING_STYLES if name in set(table["likelihood"])]
     others = [name for name in dict.fromkeys(table["likelihood"]) if name not in SCALING_STYLES]
-    groups = []
+    groups = []  # (likelihood, legend label, rows)
     for likelihood in known + others:
         rows = table[table["likelihood"] == likelihood]
-        if len(keys) == 1:
-            groups.append((str(likelihood), rows))
+        if not by_parameterization:
+            groups.append((str(likelihood), str(likelihood), rows))
         else:
             for kind, part in rows.groupby("parameterization", sort=False):
-                groups.append((f"{likelihood}, {kind}", part))
+                groups.append((str(likelihood), f"{likelihood}, {kind}", part))
 
     extra = iter(_EXTRA_STYLES * (len(groups) // len(_EXTRA_STYLES) + 1))
     used: dict[str, tuple[str, str]] = {}
-    for label, rows in groups:
-        likelihood = label.split(",")[0]
+    for likelihood, label, rows in groups:
         if likelihood in used:
             color, marker = used[likelihood][0], next(extra)[1]
         else:

@@ -45,7 +45,7 @@ def sampler_seed(seed: SeedLike) -> int:
 
 
 NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro", "blackjax")
-_JAX_SAMPLERS = {"numpyro": "numpyro", "blackjax": "blackjax"}
+_JAX_SAMPLERS = ("numpyro", "blackjax")  # each named after the package it needs
 
 
 def _check_nuts_sampler(nuts_sampler: str | None) -> None:
@@ -53,10 +53,9 @@ def _check_nuts_sampler(nuts_sampler: str | None) -> None:
         return
     if nuts_sampler not in NUTS_SAMPLERS:
         raise ValueError(f"`nuts_sampler` must be one of {NUTS_SAMPLERS}, got {nuts_sampler!r}.")
-    module = _JAX_SAMPLERS.get(nuts_sampler)
-    if module is not None and importlib.util.find_spec(module) is None:
+    if nuts_sampler in _JAX_SAMPLERS and importlib.util.find_spec(nuts_sampler) is None:
         raise ImportError(
-            f"nuts_sampler={nuts_sampler!r} needs JAX and {module}: "
+            f"nuts_sampler={nuts_sampler!r} needs JAX and {nuts_sampler}: "
             'pip install "companion[jax]".'
         )
 

@@ -80,11 +80,11 @@ def chapter_key(book: Book, chapter, fingerprint: str) -> str:
     return digest.hexdigest()
 
 
-def build_key(book: Book, fingerprint: str, *, strict: bool, pdf: bool) -> str:
+def build_key(book: Book, chapter_keys: dict[Path, str], *, strict: bool, pdf: bool) -> str:
     """Hash of every input of a build; equal keys give the same book."""
     digest = hashlib.sha256(f"strict={strict} pdf={pdf}".encode())
     for chapter in book.chapters:
-        digest.update(chapter_key(book, chapter, fingerprint).encode())
+        digest.update(chapter_keys[chapter.path].encode())
     for path in (book.root / "_quarto.yml", book.bibliography, book.csl):
         if path is not None and path.exists():
             digest.update(path.read_bytes())
@@ -138,7 +138,9 @@ def build(
     root = root.resolve()
     book = load_book(root)
     output = root / book.output_dir
-    key = build_key(book, environment_fingerprint(root, package), strict=strict, pdf=pdf)
+    fingerprint = environment_fingerprint(root, package)
+    chapter_keys = {c.path: chapter_key(book, c, fingerprint) for c in book.chapters}
+    key = build_key(book, chapter_keys, strict=strict, pdf=pdf)
     key_file = output / BUILD_KEY
     if use_cache and key_file.exists() and key_file.read_text(encoding="utf-8") == key:
         log(f"Nothing changed since the last build: {output} is up to date.")
@@ -150,8 +152,8 @@ def build(
     staging.mkdir(parents=True)
     report = BuildReport(output=output, pdf=None)
     try:
-        _build_into(book, staging, report, strict=strict, use_cache=use_cache, pdf=pdf,
-                    package=package, log=log)
+        _build_into(book, staging, report, chapter_keys, strict=strict, use_cache=use_cache,
+                    pdf=pdf, log=log)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -167,9 +169,8 @@ def build(
     return report
 
 
-def _build_into(book: Book, staging: Path, report: BuildReport, *, strict, use_cache, pdf,
-                package, log) -> None:
-    fingerprint = environment_fingerprint(book.root, package)
+def _build_into(book: Book, staging: Path, report: BuildReport, chapter_keys: dict[Path, str],
+                *, strict, use_cache, pdf, log) -> None:
     bib_keys = bibliography_keys(book)
 
     def warn(message: str) -> None:
@@ -181,7 +182,7 @@ def _build_into(book: Book, staging: Path, report: BuildReport, *, strict, use_c
     started = time.perf_counter()
     for i, chapter in enumerate(book.chapters, 1):
         t0 = time.perf_counter()
-        key = chapter_key(book, chapter, fingerprint)
+        key = chapter_keys[chapter.path]
         source, cached = _load_or_execute(book, chapter, key, use_cache)
         options = execute.chapter_options(book.execute, source)
         markdown = chapter_markdown(chapter.path, source, options, staging,
