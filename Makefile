@@ -22,12 +22,12 @@ endef
 
 .PHONY: help venv jax book test lint lock clean benchmark
 help:
-	@echo "make book   build the book into _book/ (HTML pages and PDF)"
-	@echo "make test   lint, unit tests, then the whole book in strict mode"
+	@echo "make book   render the book with Quarto into _book/ (HTML pages and PDF)"
+	@echo "make test   lint, unit tests, then the whole book rendered by Quarto and checked"
 	@echo "make lock   re-resolve the dependencies into requirements.lock and requirements-jax.lock"
 	@echo "make jax    add the optional JAX samplers (numpyro, blackjax) to .venv"
 	@echo "make benchmark  time the likelihoods and the book build (benchmarks/README.md)"
-	@echo "make clean  remove _book/, the chapter cache and .venv/"
+	@echo "make clean  remove _book/, the frozen chapter results and .venv/"
 
 $(STAMP): requirements.lock pyproject.toml
 	@python=$$($(find_python)) || { \
@@ -51,19 +51,14 @@ $(JAX_STAMP): requirements-jax.lock $(STAMP)
 
 jax: $(JAX_STAMP)
 
+# Quarto renders the book (book/build.py): $$QUARTO, else quarto on PATH, else
+# .venv/bin/quarto, else the quarto-cli package is installed into .venv.
 book: $(STAMP)
-	@if command -v quarto >/dev/null 2>&1 && \
-	    printf '%s\n%s\n' 1.9 "$$(quarto --version)" | sort -V -C; then \
-	  echo "Rendering with Quarto $$(quarto --version)"; \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)" quarto render; \
-	else \
-	  echo "Quarto >= 1.9 not found: rendering with the offline renderer"; \
-	  $(PY) -m offline_renderer; \
-	fi
-	@echo "Output: $(CURDIR)/_book/index.html and the PDF in $(CURDIR)/_book/"
+	$(PY) -m book.build
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check book tests/test_rendered_book.py
 
 test: lint $(JAX_STAMP)
 	$(PY) -m pytest
@@ -83,4 +78,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf _book .book-cache $(VENV) ._book.staging ._book.previous
+	rm -rf _book _freeze .quarto .render.log $(VENV)
