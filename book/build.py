@@ -1,14 +1,18 @@
-"""Render the book with Quarto: HTML pages, then the Typst PDF (``make book``).
+"""Render the book with Quarto: the Typst PDF, then the HTML pages (``make book``).
 
 Usage: ``python -m book.build`` (with the project's virtual environment).
 
 Quarto executes a chapter once per output format. Both formats use the same
-figure settings (``_quarto.yml``), so their executed results are identical;
-after the HTML pass this script copies each chapter's frozen HTML result to
-the Typst format's name, and the PDF pass reads it instead of running every
-chapter a second time. ``book/freshness.py`` (Quarto's pre-render step)
-removes frozen results that edits to ``companion/`` have outdated, so a
-changed package re-executes the chapters.
+figure settings (``_quarto.yml``), and the chapters' outputs are Markdown,
+text and SVG figures, so the executed results are the same for both; after
+the PDF pass this script copies each chapter's frozen result to the HTML
+format's name, and the HTML pass reads it instead of running every chapter
+a second time. (The PDF goes first because a full HTML render also writes
+the web pages' libraries, which a later Typst render would replace.)
+
+``book/freshness.py`` (Quarto's pre-render step) removes frozen results
+that edits to ``companion/`` have outdated, so a changed package
+re-executes the chapters.
 
 Everything Quarto prints goes to the terminal and to ``.render.log``, which
 ``tests/test_rendered_book.py`` reads.
@@ -54,27 +58,29 @@ def find_quarto() -> str:
     virtual environment (its installer downloads Quarto, so this needs
     internet access).
     """
-    venv_bin = Path(sys.executable).parent
-    candidates = [os.environ.get("QUARTO"), shutil.which("quarto"), venv_bin / "quarto"]
-    seen = []
-    for candidate in candidates:
-        if candidate and Path(candidate).exists() or (candidate and shutil.which(str(candidate))):
-            version = _version(str(candidate))
-            seen.append(f"{candidate} ({'.'.join(map(str, version)) if version else 'unusable'})")
-            if version and version >= MIN_VERSION:
-                return str(candidate)
+    venv_quarto = Path(sys.executable).parent / "quarto"
     if os.environ.get("QUARTO"):
-        raise BuildError(f"$QUARTO is {os.environ['QUARTO']}, which is not Quarto >= 1.9")
+        quarto = os.environ["QUARTO"]
+        if (_version(quarto) or (0,)) < MIN_VERSION:
+            raise BuildError(f"$QUARTO is {quarto}, which is not Quarto >= 1.9")
+        return quarto
+    found = []
+    for candidate in (shutil.which("quarto"), str(venv_quarto) if venv_quarto.exists() else None):
+        if candidate:
+            version = _version(candidate)
+            if version and version >= MIN_VERSION:
+                return candidate
+            found.append(f"{candidate} ({'.'.join(map(str, version)) if version else 'unusable'})")
     print(
         "Quarto >= 1.9 not found"
-        + (f" (found {', '.join(seen)})" if seen else "")
+        + (f" (found {', '.join(found)})" if found else "")
         + ": installing the quarto-cli package into the virtual environment;"
         " it downloads Quarto, which needs internet access.",
         flush=True,
     )
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "quarto-cli>=1.9"])
-    if install.returncode == 0 and _version(str(venv_bin / "quarto")):
-        return str(venv_bin / "quarto")
+    if install.returncode == 0 and (_version(str(venv_quarto)) or (0,)) >= MIN_VERSION:
+        return str(venv_quarto)
     raise BuildError(
         "could not install Quarto. Install Quarto 1.9 or newer (https://quarto.org) and put it "
         "on PATH, or set QUARTO to its path, then run make book again."
@@ -89,20 +95,26 @@ def check_formats(config: dict) -> None:
     if differ:
         raise BuildError(
             "_quarto.yml: the html and typst formats must set the same "
-            f"{', '.join(differ)}, because the PDF reuses the HTML pass's executed chapters"
+            f"{', '.join(differ)}, because the HTML pass reuses the PDF pass's executed chapters"
         )
 
 
-def share_executed_results(root: Path = ROOT) -> int:
-    """Copy each chapter's frozen HTML result to the Typst format's file.
+def share_executed_results(root: Path = ROOT, source: str = "typ", target: str = "html") -> int:
+    """Copy each chapter's frozen result of one format to the other format's file.
 
-    Returns the number of chapters whose Typst result was (re)written.
+    A result that holds raw output of one format (a ``{=html}`` or
+    ``{=typst}`` block, e.g. an object that displays as HTML) is not shared:
+    that chapter is executed for each format. Returns the number of chapters
+    whose result was (re)written.
     """
     copied = 0
-    for html in (root / "_freeze").rglob("execute-results/html.json"):
-        typst = html.with_name("typ.json")
-        if not typst.exists() or typst.read_bytes() != html.read_bytes():
-            shutil.copyfile(html, typst)
+    for frozen in (root / "_freeze").rglob(f"execute-results/{source}.json"):
+        shared = frozen.with_name(f"{target}.json")
+        content = frozen.read_bytes()
+        if re.search(rb"\{=(html|typst|latex|tex)\}", content):
+            continue
+        if not shared.exists() or shared.read_bytes() != content:
+            shutil.copyfile(frozen, shared)
             copied += 1
     return copied
 
@@ -132,14 +144,13 @@ def build() -> None:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     start = time.perf_counter()
     with LOG.open("w") as log:
-        _run([quarto, "render", "--to", "html"], env, log)
+        _run([quarto, "render", "--to", "typst"], env, log)
         shared = share_executed_results()
-        log.write(f"book/build.py: HTML results shared with the PDF for {shared} chapters\n")
-        _run([quarto, "render", "--to", "typst", "--no-clean"], env, log)
+        log.write(f"book/build.py: executed results shared with the HTML pass: {shared} chapters\n")
+        _run([quarto, "render", "--to", "html", "--no-clean"], env, log)
     out = ROOT / config["project"].get("output-dir", "_book")
-    print(
-        f"Rendered in {time.perf_counter() - start:.0f} s: {out / 'index.html'} and the PDF in {out}"
-    )
+    seconds = time.perf_counter() - start
+    print(f"Rendered in {seconds:.0f} s: {out / 'index.html'} and the PDF in {out}")
 
 
 def main() -> int:

@@ -23,9 +23,7 @@ def project(tmp_path):
     (tmp_path / "chapters").mkdir()
     (tmp_path / "results.json").write_text("{}")
     (tmp_path / "chapters" / "a.qmd").write_text("# A\n")
-    (tmp_path / "chapters" / "b.qmd").write_text(
-        "---\ndepends-on: ../results.json\n---\n\n# B\n"
-    )
+    (tmp_path / "chapters" / "b.qmd").write_text("---\ndepends-on: ../results.json\n---\n\n# B\n")
     chapters = [tmp_path / "chapters" / "a.qmd", tmp_path / "chapters" / "b.qmd"]
     freshness.refresh(tmp_path, chapters)
     freeze(tmp_path)
@@ -87,7 +85,8 @@ def test_a_depends_on_file_changed_forgets_only_its_chapter(project):
 def test_a_missing_depends_on_file_is_an_error_naming_the_chapter(project):
     root, chapters = project
     (root / "results.json").unlink()
-    with pytest.raises(FileNotFoundError, match=r"chapters/b.qmd: depends-on names ../results.json"):
+    message = r"chapters/b.qmd: depends-on names ../results.json, which does not exist"
+    with pytest.raises(FileNotFoundError, match=message):
         freshness.refresh(root, chapters)
 
 
@@ -106,16 +105,24 @@ def test_depends_on_reads_a_scalar_a_flow_list_and_a_block_list(tmp_path):
     assert freshness.depends_on(chapter) == []
 
 
-def test_html_results_are_shared_with_the_pdf_only_when_new(tmp_path):
+def test_pdf_results_are_shared_with_the_html_pass_only_when_new(tmp_path):
     results = tmp_path / "_freeze" / "chapters" / "a" / "execute-results"
     results.mkdir(parents=True)
-    (results / "html.json").write_text('{"hash": "1"}')
+    (results / "typ.json").write_text('{"hash": "1"}')
     assert build.share_executed_results(tmp_path) == 1
-    assert (results / "typ.json").read_text() == '{"hash": "1"}'
+    assert (results / "html.json").read_text() == '{"hash": "1"}'
     assert build.share_executed_results(tmp_path) == 0
-    (results / "html.json").write_text('{"hash": "2"}')
+    (results / "typ.json").write_text('{"hash": "2"}')
     assert build.share_executed_results(tmp_path) == 1
-    assert (results / "typ.json").read_text() == '{"hash": "2"}'
+    assert (results / "html.json").read_text() == '{"hash": "2"}'
+
+
+def test_results_with_raw_output_of_one_format_are_not_shared(tmp_path):
+    results = tmp_path / "_freeze" / "chapters" / "a" / "execute-results"
+    results.mkdir(parents=True)
+    (results / "typ.json").write_text(json.dumps({"markdown": "```{=typst}\n#x\n```"}))
+    assert build.share_executed_results(tmp_path) == 0
+    assert not (results / "html.json").exists()
 
 
 def test_formats_with_different_figure_options_are_refused():
