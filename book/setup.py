@@ -107,7 +107,31 @@ def markdown_table(df: pd.DataFrame) -> str:
             decimals = _decimals(finite[np.abs(finite) < 1e15], precision)
             shown[name] = column.map(lambda v, d=decimals: "NaN" if v != v else f"{v:,.{d}f}")
         align.append("right" if pd.api.types.is_numeric_dtype(column) else "left")
-    return shown.to_markdown(index=show_index, disable_numparse=True, colalign=align)
+    table = shown.to_markdown(index=show_index, disable_numparse=True, colalign=align)
+    header, separator, *rows = table.split("\n")
+    if len(header) <= 72:  # pandoc lays out a narrow table by its content
+        return table
+    columns = shown.reset_index() if show_index else shown
+    widths = [_column_share(name, columns.iloc[:, i]) for i, name in enumerate(columns.columns)]
+    separator = (
+        "|"
+        + "|".join(
+            (":" + "-" * (w - 1) if a == "left" else "-" * (w - 1) + ":")
+            for w, a in zip(widths, align, strict=True)
+        )
+        + "|"
+    )
+    return "\n".join([header, separator, *rows])
+
+
+def _column_share(name, values: pd.Series) -> int:
+    # Pandoc sizes the columns of a wide pipe table by the dashes under each
+    # header. Give every column room for its longest word (names and numbers
+    # do not wrap) and long text at most 40 characters' worth, so that a long
+    # description cannot squeeze an identifier column until it overflows.
+    texts = [str(name), *values.astype(str)]
+    longest_word = max(len(word) for text in texts for word in text.split() or [""])
+    return max(longest_word + 2, min(max(map(len, texts)), 40), 3)
 
 
 _shell = get_ipython()

@@ -1,0 +1,58 @@
+"""The chapters' shared setup: numbers in prose and tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from book.setup import markdown_table, num
+
+
+def test_num_formats_python_and_numpy_numbers_as_plain_text():
+    assert str(num(np.int64(15))) == "15"
+    assert str(num(np.float64(-3.2187), ".2f")) == "-3.22"
+    assert str(num(29714, ",")) == "29,714"
+    assert str(num(0.25, ".0%")) == "25%"
+    assert num(1.5, ".1f")._repr_markdown_() == "1.5"  # what Quarto inserts, unescaped
+
+
+@pytest.mark.parametrize("value", [np.nan, float("inf"), np.float64("-inf")])
+def test_num_refuses_values_that_are_not_finite(value):
+    with pytest.raises(ValueError, match="cannot show it as a number"):
+        num(value)
+
+
+@pytest.mark.parametrize("value", ["3", None, True, np.bool_(False), [1]])
+def test_num_refuses_what_is_not_a_real_number(value):
+    with pytest.raises(TypeError, match="value must be a real number"):
+        num(value)
+
+
+def test_tables_hide_a_default_index_and_show_any_other():
+    df = pd.DataFrame({"x": [1, 2]})
+    assert markdown_table(df).splitlines()[0].split("|")[1].strip() == "x"
+    labelled = markdown_table(df.set_axis(["a", "b"]))
+    assert labelled.splitlines()[2].split("|")[1].strip() == "a"
+
+
+def test_tables_round_each_float_column_to_the_fewest_decimals_that_show_it():
+    df = pd.DataFrame({"a": [1.0, 2.5], "b": [1.0, 2.0], "c": [np.nan, 0.123456789]})
+    rows = [line.split("|")[1:4] for line in markdown_table(df).splitlines()[2:]]
+    assert [cell.strip() for cell in rows[0]] == ["1.0", "1", "NaN"]
+    assert [cell.strip() for cell in rows[1]] == ["2.5", "2", "0.123457"]
+
+
+def test_wide_tables_give_every_column_room_for_its_longest_word():
+    df = pd.DataFrame(
+        {
+            "module": ["complete_case_study"],
+            "purpose": ["What complete-case analysis gets right and wrong, by simulation."],
+            "names": [2],
+        }
+    )
+    separator = markdown_table(df).splitlines()[1]
+    dashes = [len(cell.strip(":")) for cell in separator.strip("|").split("|")]
+    assert dashes[0] >= len("complete_case_study")
+    assert dashes[1] <= 40  # long text wraps instead of claiming the width
+    assert separator.startswith("|:") and separator.endswith(":|")  # left, right aligned
