@@ -229,7 +229,7 @@ def plot(results: dict, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from companion import plot_scaling
+    from book.figures.scaling import plot_scaling
 
     fig = plot_scaling(results["runs"])
     fig.suptitle(f"hierarchical_model on {results['machine']['cores']} cores, "

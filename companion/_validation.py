@@ -121,3 +121,16 @@ def check_posterior(idata: object, name: str = "idata"):
     if posterior is None:
         raise TypeError(f"`{name}` must be a fit with a `posterior` group, e.g. from `sample`.")
     return posterior
+
+
+def check_mcmc_fit(idata: object, name: str = "idata") -> None:
+    """Raise unless ``idata`` is a DataTree with a posterior and sampler statistics."""
+    import xarray as xr
+
+    if not isinstance(idata, xr.DataTree):
+        raise TypeError(f"`{name}` must be an xarray.DataTree, got {type(idata).__name__}.")
+    for group, variable in (("posterior", None), ("sample_stats", "diverging")):
+        if group not in idata.children:
+            raise ValueError(f"`{name}` has no `{group}` group: is it an MCMC fit?")
+        if variable is not None and variable not in idata[group]:
+            raise ValueError(f"`{name}.{group}` has no `{variable}` variable.")

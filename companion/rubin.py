@@ -41,11 +41,15 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from companion._validation import check_probability, check_same_length
+from companion._validation import check_probability, check_same_length, check_vector
 
 __all__ = [
-    "PooledEstimate", "fit_ols", "imputations_needed", "pool", "pool_estimates",
-    "pooled_by_m", "rubin_pool",
+    "PooledEstimate",
+    "fit_ols",
+    "imputations_needed",
+    "pool",
+    "pool_estimates",
+    "rubin_pool",
 ]
 
 
@@ -240,8 +244,8 @@ def rubin_pool(
     >>> round(pooled.riv, 4), round(pooled.lambda_, 4)
     (1.0667, 0.5161)
     """
-    q = _as_vector(estimates, "estimates")
-    u = _as_vector(variances, "variances")
+    q = check_vector(estimates, "estimates")
+    u = check_vector(variances, "variances")
     check_same_length(estimates=q, variances=u)
     if len(q) != len(u):  # check_same_length lets length 1 broadcast
         raise ValueError(f"lengths differ: `estimates` has {len(q)}, `variances` has {len(u)}.")
@@ -276,21 +280,6 @@ def rubin_pool(
         df=nu,
         df_complete=nu_com,
     )
-
-
-def _as_vector(values: object, name: str) -> np.ndarray:
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"`{name}` must be numbers, got {type(values).__name__}.") from None
-    if array.ndim != 1:
-        raise ValueError(f"`{name}` must be one-dimensional, got shape {array.shape}.")
-    if np.isnan(array).any():
-        position = int(np.flatnonzero(np.isnan(array))[0])
-        raise ValueError(f"`{name}` contains NaN at position {position}.")
-    if not np.isfinite(array).all():
-        raise ValueError(f"`{name}` must be finite.")
-    return array
 
 
 _COLUMNS = [
@@ -519,81 +508,3 @@ def imputations_needed(fmi: float, *, cv: float = 0.05) -> dict[str, int]:
         "von_hippel": max(2, von_hippel),
     }
 
-
-def pooled_by_m(
-    estimates: Sequence[float] | np.ndarray,
-    variances: Sequence[float] | np.ndarray,
-    m_values: Sequence[int],
-    *,
-    df_complete: float | None = None,
-    n_repeats: int = 200,
-    seed: int | np.random.Generator | None = None,
-) -> pd.DataFrame:
-    """Monte Carlo error of Rubin's rules as a function of the number of imputations.
-
-    From a large reservoir of ``M`` analysed imputations, draw ``n_repeats``
-    subsets of size ``m`` (without replacement) for each ``m`` and pool each
-    subset with :func:`rubin_pool`: the spread over subsets is the Monte
-    Carlo (imputation) error a user with ``m`` imputations would see.
-
-    Parameters
-    ----------
-    estimates, variances : array-like, length M
-        Estimates and squared standard errors from the ``M`` completed data sets.
-    m_values : sequence of int
-        Numbers of imputations to study, each in ``[2, M]``.
-    df_complete : float, optional
-        Passed to :func:`rubin_pool`.
-    n_repeats : int, default 200
-        Subsets per ``m``.
-    seed : int, numpy.random.Generator or None
-        Chooses the subsets.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per ``m``: ``m``, ``mc_sd_estimate`` (sd of the pooled
-        estimate over subsets), ``theory_sd_estimate`` (:math:`\\sqrt{B/m}`
-        with :math:`B` from the reservoir, the sampling sd of a mean of
-        ``m`` draws, ignoring the finite reservoir), ``mean_std_error`` and
-        ``mc_sd_std_error`` (mean and sd of the pooled standard error),
-        ``mean_fmi``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from companion.rubin import pooled_by_m
-    >>> rng = np.random.default_rng(0)
-    >>> table = pooled_by_m(rng.normal(size=400), np.full(400, 1.0), [2, 10, 50], seed=1)
-    >>> bool(table["mc_sd_estimate"].is_monotonic_decreasing)
-    True
-    """
-    from companion._validation import check_count, check_rng
-
-    q = _as_vector(estimates, "estimates")
-    u = _as_vector(variances, "variances")
-    if len(q) != len(u):
-        raise ValueError(f"lengths differ: `estimates` has {len(q)}, `variances` has {len(u)}.")
-    n_repeats = check_count(n_repeats, "n_repeats", 2)
-    rng = check_rng(seed)
-    between = float(np.var(q, ddof=1))
-    rows = []
-    for m in m_values:
-        m = check_count(m, "m_values", 2)
-        if m > len(q):
-            raise ValueError(f"`m_values` contains {m}, more than the {len(q)} imputations given.")
-        pooled = []
-        for _ in range(n_repeats):
-            pick = rng.choice(len(q), size=m, replace=False)
-            pooled.append(rubin_pool(q[pick], u[pick], df_complete))
-        est = np.array([p.estimate for p in pooled])
-        se = np.array([p.std_error for p in pooled])
-        rows.append({
-            "m": m,
-            "mc_sd_estimate": float(np.std(est, ddof=1)),
-            "theory_sd_estimate": math.sqrt(between / m),
-            "mean_std_error": float(np.mean(se)),
-            "mc_sd_std_error": float(np.std(se, ddof=1)),
-            "mean_fmi": float(np.mean([p.fmi for p in pooled])),
-        })
-    return pd.DataFrame(rows)

@@ -5,7 +5,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from companion import ampute, complete_case_bias, complete_case_estimates, simulate_regression
+from book.studies.complete_case import complete_case_bias, complete_case_estimates
+from companion import ampute, simulate_regression
 
 
 def test_estimates_match_statsmodels():

@@ -16,15 +16,13 @@ matplotlib.use("Agg")
 import arviz as az  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from companion import (  # noqa: E402
-    compare_parameterizations,
+from book.figures.computation import plot_funnel, plot_parameterization_comparison
+from book.studies.parameterizations import compare_parameterizations, funnel_draws
+from companion import (
     compile_model,
     eight_schools,
-    funnel_draws,
     hierarchical_model,
     normal_normal_posterior,
-    plot_funnel,
-    plot_parameterization_comparison,
     sample_compiled,
     sampler_diagnostics,
     simulate_schools,

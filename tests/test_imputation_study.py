@@ -10,24 +10,26 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from companion import (
-    ampute,
+from book.studies.imputation import (
+    METHODS,
     compare_imputations,
-    compile_model,
     complete_case_slope_limit,
     coverage_study,
     coverage_summary,
-    drop_empty_rows,
     marginal_data,
     marginal_regression_model,
     posterior_agreement,
+)
+from companion import (
+    ampute,
+    compile_model,
+    drop_empty_rows,
     prior_scales,
     regression_imputation_model,
     sample,
     sample_compiled,
     simulate_regression,
 )
-from companion.imputation_study import METHODS
 
 PARAMETERS = ["mu_x", "sigma_x", "alpha", "beta", "sigma"]
 

@@ -36,3 +36,17 @@ def test_no_public_name_is_also_a_submodule():
 
     submodules = {info.name for info in pkgutil.iter_modules(companion.__path__)}
     assert not set(companion.__all__) & submodules
+
+
+def test_the_package_does_not_depend_on_the_books_code():
+    # book/ (studies, chapter figures, setup) is not installed with companion.
+    import re
+    from pathlib import Path
+
+    package = Path(companion.__file__).parent
+    importing = [
+        path.name
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(from|import) book\b", path.read_text(), re.M)
+    ]
+    assert not importing, f"companion modules importing book/: {importing}"

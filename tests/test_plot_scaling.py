@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from companion import plot_scaling
+from book.figures.scaling import plot_scaling
 
 matplotlib.use("Agg")
 

@@ -14,17 +14,14 @@ import pytest
 import xarray as xr
 from matplotlib.figure import Figure
 
+from book.figures.pooling import plot_pooling_panels, plot_pooling_risk
+from book.studies.pooling import pooling_risk, pooling_risk_grid, pooling_rmse
 from companion import (
     eight_schools,
     hierarchical_model,
     normal_normal_posterior,
-    plot_pooling_panels,
-    plot_pooling_risk,
     plot_school_data,
     pooling_estimates,
-    pooling_risk,
-    pooling_risk_grid,
-    pooling_rmse,
     sample,
     simulate_schools,
     unpooled_model,

@@ -14,15 +14,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from companion import (
-    PooledEstimate,
-    fit_ols,
-    imputations_needed,
-    pool,
-    pool_estimates,
-    pooled_by_m,
-    rubin_pool,
-)
+from book.studies.multiple_imputation import pooled_by_m
+from companion import PooledEstimate, fit_ols, imputations_needed, pool, pool_estimates, rubin_pool
 from companion.rubin import barnard_rubin_df
 
 ESTIMATES = [2.0, 2.6, 1.8, 2.4]

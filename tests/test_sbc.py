@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from book.studies.sbc import normal_normal_sbc
 from companion import eight_schools, hierarchical_model
 from companion.sbc import (
     binned_ranks,
-    normal_normal_sbc,
     rank_uniformity_test,
     sbc_ranks,
     simulation_based_calibration,

@@ -6,13 +6,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from companion import (
-    normal_normal_posterior,
-    plot_efron_morris,
-    plot_exact_posterior,
-    plot_naive_ratio,
-    plot_shrinkage_curves,
-)
+from book.figures.shrinkage import plot_efron_morris, plot_naive_ratio, plot_shrinkage_curves
+from companion import normal_normal_posterior, plot_exact_posterior
 
 matplotlib.use("Agg")
 

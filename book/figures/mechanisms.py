@@ -1,0 +1,105 @@
+"""Figures of the chapter "Why values are missing"."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from companion.plots import (
+    MISSING_COLOR,
+    OBSERVED_COLOR,
+)
+
+
+def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y"):
+    """Scatter plots of ``y`` against ``x``, marking the values each mechanism removed.
+
+    Parameters
+    ----------
+    complete : pandas.DataFrame
+        The complete data.
+    amputed : mapping of str to pandas.DataFrame
+        Panel title (for example ``"MCAR"``) -> the same data after
+        :func:`companion.ampute`; a point is drawn red where its ``y`` is
+        missing.
+    x, y : str
+        Columns on the horizontal and vertical axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from book.figures.mechanisms import plot_mechanisms
+    >>> from companion import ampute
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=50)})
+    >>> df["y"] = df["x"] + rng.normal(size=50)
+    >>> fig = plot_mechanisms(df, {"MCAR": ampute(df, ["y"], seed=1)})
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        1, len(amputed), figsize=(max(3.2 * len(amputed) + 0.4, 5.5), 3.4), sharex=True,
+        sharey=True,
+        layout="constrained", squeeze=False,
+    )  # fmt: skip
+    for ax, (title, frame) in zip(axes[0], amputed.items(), strict=True):
+        gone = frame[y].isna().to_numpy() & complete[y].notna().to_numpy()
+        ax.scatter(complete.loc[~gone, x], complete.loc[~gone, y], s=12, color=OBSERVED_COLOR,
+                   alpha=0.7, label=f"{y} observed")  # fmt: skip
+        ax.scatter(complete.loc[gone, x], complete.loc[gone, y], s=16, color=MISSING_COLOR,
+                   marker="x", label=f"{y} missing")  # fmt: skip
+        ax.set_title(f"{title}: {gone.mean():.0%} of {y} missing")
+        ax.set_xlabel(x)
+    axes[0, 0].set_ylabel(y)
+    axes[0, 0].legend(loc="upper left", frameon=False)
+    return fig
+
+
+def plot_complete_case_bias(table, *, scale: float = 2.0):
+    """Bias of complete-case estimates by scenario, with Monte Carlo error bars.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`book.studies.complete_case.complete_case_bias`.
+    scale : float, default 2
+        Error bars span ``scale`` Monte Carlo standard errors each way.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per estimand; scenarios on the vertical axis, bias on the
+        horizontal axis, a dashed line at zero bias.
+
+    Examples
+    --------
+    >>> from book.figures.mechanisms import plot_complete_case_bias
+    >>> from book.studies.complete_case import complete_case_bias
+    >>> table = complete_case_bias({"MCAR": {"columns": ["y"]}}, n_sim=20, seed=1)
+    >>> fig = plot_complete_case_bias(table)
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    estimands = list(dict.fromkeys(table["estimand"]))
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    size = (2.4 * len(estimands) + 2.2, 0.45 * len(scenarios) + 1.4)
+    fig, axes = plt.subplots(1, len(estimands), figsize=size, sharey=True, layout="constrained")
+    axes = np.atleast_1d(axes)
+    positions = np.arange(len(scenarios))[::-1]
+    for ax, estimand in zip(axes, estimands, strict=True):
+        rows = table[table["estimand"] == estimand].set_index("scenario").loc[scenarios]
+        biased = np.abs(rows["bias"]) > scale * rows["bias_mcse"]
+        colors = np.where(biased, MISSING_COLOR, OBSERVED_COLOR)
+        ax.errorbar(rows["bias"], positions, xerr=scale * rows["bias_mcse"], fmt="none",
+                    ecolor="0.4", capsize=3)  # fmt: skip
+        ax.scatter(rows["bias"], positions, color=colors, zorder=3)
+        ax.axvline(0, color="0.3", linestyle="--", linewidth=1)
+        ax.set_title(estimand)
+        ax.set_xlabel("bias")
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+    axes[0].set_yticks(positions, scenarios)
+    return fig

@@ -1,0 +1,261 @@
+"""Figures of the chapter "Pooling"."""
+
+from __future__ import annotations
+
+from companion.plots import (
+    POOLING_COLORS,
+    plot_school_data,
+    short_label,
+)
+
+
+def plot_pooling_panels(
+    data,
+    estimates,
+    *,
+    group: str = "school",
+    outcome: str = "score",
+    population_mean: float | None = None,
+    seed: int = 0,
+):
+    """Four views of complete, no and partial pooling in one figure.
+
+    (a) the raw data by group; (b) each group's true mean and its three
+    estimates side by side; (c) the shrinkage plot, partial- against
+    no-pooling estimates, with arrows from the identity line; (d) a forest
+    plot of the posterior intervals of the three models.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Individual data with columns ``group`` and ``outcome``.
+    estimates : pandas.DataFrame
+        Output of :func:`companion.pooling_estimates` for fits keyed
+        ``"no pooling"``, ``"partial pooling"`` and ``"complete pooling"``
+        (with a ``truth`` column for (b) and (d) to show the truth).
+    group, outcome : str, default "school", "score"
+    population_mean : float, optional
+        Drawn as a dashed line, e.g. the posterior mean of the population
+        mean.
+    seed : int, default 0
+        Seed of the jitter in (a).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With four axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from companion import simulate_schools, sample  # doctest: +SKIP
+    >>> fig = plot_pooling_panels(data, estimates)  # doctest: +SKIP
+    >>> len(fig.axes)  # doctest: +SKIP
+    4
+    """
+    import matplotlib.pyplot as plt
+
+    wide, truth = _pool_wide(estimates, group)
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8.4), layout="constrained")
+    plot_school_data(data, truth=None, group=group, outcome=outcome,
+                     population_mean=population_mean, ax=axes[0, 0], seed=seed)  # fmt: skip
+    axes[0, 0].set_title("(a) Scores by school", loc="left", fontsize="medium", pad=22)
+    _pool_columns_panel(axes[0, 1], wide, truth, population_mean)
+    _pool_shrinkage_panel(axes[1, 0], wide, population_mean)
+    _pool_forest_panel(axes[1, 1], wide, truth)
+    return fig
+
+
+def plot_pooling_risk(risk, *, bins: int = 10):
+    """How far each estimator falls from the truth over simulated data sets.
+
+    (a) the RMSE over the schools of each data set, per method; (b) the
+    difference in that RMSE between partial and no pooling, per data set;
+    (c) the RMSE by how far a school's true mean lies from the population
+    mean.
+
+    Parameters
+    ----------
+    risk : pandas.DataFrame
+        Output of :func:`book.studies.pooling.pooling_risk`.
+    bins : int, default 10
+        Number of equal-count distance bins in (c).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With three axes.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from book.studies.pooling import pooling_risk
+    >>> fig = plot_pooling_risk(pooling_risk(n_sims=30, seed=1), bins=4)
+    >>> len(fig.axes)
+    3
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from book.studies.pooling import pooling_rmse
+    from companion.pooling import METHODS
+
+    per_sim = pooling_rmse(risk, by="sim").pivot(index="sim", columns="method", values="rmse")
+    by_distance = pooling_rmse(risk, by="distance", bins=bins)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.9), layout="constrained")
+
+    ax = axes[0]
+    box = ax.boxplot([per_sim[m].to_numpy() for m in METHODS], showfliers=False,
+                     tick_labels=[m.replace(" pooling", "\npooling") for m in METHODS],
+                     patch_artist=True, widths=0.55, medianprops={"color": "black"})  # fmt: skip
+    for patch, method in zip(box["boxes"], METHODS, strict=True):
+        patch.set_facecolor(POOLING_COLORS[method])
+        patch.set_alpha(0.6)
+    ax.set_ylabel("RMSE over the schools of a data set")
+    ax.set_title("(a) Error per data set", loc="left", fontsize="medium")
+
+    ax = axes[1]
+    difference = per_sim["partial pooling"] - per_sim["no pooling"]
+    ax.hist(difference, bins=40, color=POOLING_COLORS["partial pooling"], alpha=0.7)
+    ax.axvline(0, color="black", linewidth=1)
+    ax.text(0.98, 0.97, f"partial pooling closer\nin {(difference < 0).mean():.0%} of data sets",
+            transform=ax.transAxes, ha="right", va="top", fontsize="small")  # fmt: skip
+    ax.set_xlabel("RMSE(partial) − RMSE(no pooling)")
+    ax.set_ylabel("data sets")
+    ax.set_title("(b) Partial against no pooling", loc="left", fontsize="medium")
+
+    ax = axes[2]
+    for method in METHODS:
+        rows = by_distance[by_distance["method"] == method]
+        ax.plot(rows["distance"], rows["rmse"], marker="o", markersize=4,
+                color=POOLING_COLORS[method], label=method)  # fmt: skip
+    shown = by_distance.loc[by_distance["method"] != METHODS[2], "rmse"]
+    ax.set_ylim(0.85 * float(np.min(shown)), 1.3 * float(np.max(shown)))
+    ax.set_xlabel("|true school mean − α|")
+    ax.set_ylabel("RMSE")
+    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    ax.set_title("(c) By how extreme the school is", loc="left", fontsize="medium")
+    return fig
+
+
+def _pool_columns(frame, columns, name):
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"`{name}` must be a pandas DataFrame, got {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"`{name}` lacks column(s) {missing}; it has {list(frame.columns)}.")
+
+
+def _pool_wide(estimates, group):
+    """Estimates as one row per group, one column per method (plus ``truth``)."""
+    from companion.pooling import METHODS
+
+    _pool_columns(estimates, [group, "method", "mean", "lower", "upper"], "estimates")
+    missing = [m for m in METHODS if m not in set(estimates["method"])]
+    if missing:
+        raise ValueError(
+            f"`estimates` lacks method(s) {missing}: pass pooling_estimates of fits keyed "
+            f"{list(METHODS)}."
+        )
+    wide = estimates.pivot_table(index=group, columns="method", values=["mean", "lower", "upper"],
+                                 observed=True)  # fmt: skip
+    truth = None
+    if "truth" in estimates.columns:
+        truth = estimates.groupby(group, observed=True)["truth"].first()
+    return wide, truth
+
+
+
+
+def _pool_spread(values, gap: float):
+    """Label positions near ``values`` but at least ``gap`` apart (same order)."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values)
+    placed = values[order].copy()
+    for i in range(1, placed.size):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    placed -= (placed - values[order]).mean()  # keep the labels centred on the points
+    result = np.empty_like(placed)
+    result[order] = placed
+    return result
+
+
+def _pool_columns_panel(ax, wide, truth, population_mean):
+    """Panel: every group's estimate under truth and each method, side by side."""
+    import numpy as np
+
+    from companion.pooling import METHODS
+
+    columns = (["truth"] if truth is not None else []) + list(METHODS)
+    values = np.column_stack(
+        ([truth.to_numpy()] if truth is not None else [])
+        + [wide[("mean", m)].to_numpy() for m in METHODS]
+    )
+    x = np.arange(len(columns))
+    gap = 0.045 * (np.ptp(values) or 1.0)
+    label_y = _pool_spread(values[:, 0], gap)
+    for row, label, y in zip(values, wide.index, label_y, strict=True):
+        ax.plot(x, row, color="0.7", linewidth=0.8, zorder=1)
+        ax.text(x[0] - 0.12, y, short_label(label), ha="right", va="center", fontsize=7)
+    for j, column in enumerate(columns):
+        marker = "D" if column == "truth" else "o"
+        ax.scatter(np.full(len(values), x[j]), values[:, j], s=28, zorder=2,
+                   color=POOLING_COLORS[column], marker=marker)  # fmt: skip
+    if population_mean is not None:
+        ax.axhline(population_mean, linestyle="--", color="grey", linewidth=1)
+    ax.set_xticks(x, [c.replace(" pooling", "\npooling") for c in columns])
+    ax.set_xlim(-0.6, x[-1] + 0.3)
+    ax.set_ylabel("estimated mean")
+    ax.set_title("(b) Estimates side by side", loc="left", fontsize="medium")
+
+
+def _pool_shrinkage_panel(ax, wide, population_mean):
+    """Panel: partial- against no-pooling estimates, arrows from the identity line."""
+    raw = wide[("mean", "no pooling")].to_numpy()
+    partial = wide[("mean", "partial pooling")].to_numpy()
+    low, high = min(raw.min(), partial.min()), max(raw.max(), partial.max())
+    pad = 0.08 * (high - low)
+    ax.plot([low - pad, high + pad], [low - pad, high + pad], color="grey", linestyle=":",
+            linewidth=1, label="no shrinkage (y = x)")  # fmt: skip
+    if population_mean is not None:
+        ax.axhline(population_mean, color="grey", linestyle="--", linewidth=1,
+                   label="population mean")  # fmt: skip
+    label_y = _pool_spread(partial, 0.045 * (high - low))
+    for x, y, label, text_y in zip(raw, partial, wide.index, label_y, strict=True):
+        ax.annotate("", xy=(x, y), xytext=(x, x),
+                    arrowprops={"arrowstyle": "->", "color": POOLING_COLORS["partial pooling"]})
+        ax.text(x + 0.02 * (high - low), text_y, short_label(label), fontsize=7, va="center")
+    ax.scatter(raw, partial, s=28, color=POOLING_COLORS["partial pooling"], zorder=3)
+    ax.set_xlabel("no-pooling estimate (school mean)")
+    ax.set_ylabel("partial-pooling estimate")
+    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    ax.set_title("(c) Shrinkage towards the population mean", loc="left", fontsize="medium")
+
+
+def _pool_forest_panel(ax, wide, truth):
+    """Panel: a forest plot of each group's interval under each method."""
+    import numpy as np
+
+    from companion.pooling import METHODS
+
+    rows = np.arange(len(wide))[::-1]  # first group on top
+    offsets = np.linspace(0.25, -0.25, len(METHODS))
+    for method, offset in zip(METHODS, offsets, strict=True):
+        y = rows + offset
+        ax.hlines(y, wide[("lower", method)], wide[("upper", method)],
+                  color=POOLING_COLORS[method], linewidth=1.6)  # fmt: skip
+        ax.scatter(wide[("mean", method)], y, s=16, color=POOLING_COLORS[method], label=method,
+                   zorder=3)  # fmt: skip
+    if truth is not None:
+        ax.scatter(truth.to_numpy(), rows, marker="D", s=30, color=POOLING_COLORS["truth"],
+                   edgecolors="black", linewidths=0.5, label="truth", zorder=4)  # fmt: skip
+    ax.set_yticks(rows, [str(g) for g in wide.index])
+    ax.set_xlabel("school mean (posterior mean and interval)")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False,
+              fontsize="small", handletextpad=0.2, columnspacing=0.8)  # fmt: skip
+    ax.set_title("(d) Intervals", loc="left", fontsize="medium", pad=22)
