@@ -92,8 +92,18 @@ def plot_bayesian_imputation(
                          for i, r in enumerate(rows)]).T  # fmt: skip
         yerr = np.array([[py[i] - y_lo[r], y_hi[r] - py[i]] if r in y_mean.index else [0, 0]
                          for i, r in enumerate(rows)]).T  # fmt: skip
-        ax_b.errorbar(px, py, xerr=xerr, yerr=yerr, fmt="o", markersize=4, color=color,
-                      elinewidth=0.8, alpha=0.8, label=f"{label} ({level:.0%} interval)")
+        ax_b.errorbar(
+            px,
+            py,
+            xerr=xerr,
+            yerr=yerr,
+            fmt="o",
+            markersize=4,
+            color=color,
+            elinewidth=0.8,
+            alpha=0.8,
+            label=f"{label} ({level:.0%} interval)",
+        )
     grid = np.linspace(np.nanmin(complete[x]) - 0.2, np.nanmax(complete[x]) + 0.2, 50)
     a_post, b_post = float(posterior["alpha"].mean()), float(posterior["beta"].mean())
     b_cc, a_cc = np.polyfit(seen[x].to_numpy(float), seen[y].to_numpy(float), 1)

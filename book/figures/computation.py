@@ -62,8 +62,7 @@ def plot_funnel(fits, group=0, *, variable: str | None = None):
     return fig
 
 
-def plot_parameterization_comparison(table, *, metric: str = "ess_per_second",
-                                     data: str = "data"):
+def plot_parameterization_comparison(table, *, metric: str = "ess_per_second", data: str = "data"):
     """Efficiency and divergences of each parameterisation, one dot per seed.
 
     Parameters

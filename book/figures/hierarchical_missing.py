@@ -114,5 +114,3 @@ def plot_imputed_covariate(idata, truth, *, covariate: str = "w", level: float =
     ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2,
               fontsize=8)  # fmt: skip
     return fig
-
-

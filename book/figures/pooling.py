@@ -168,8 +168,6 @@ def _pool_wide(estimates, group):
     return wide, truth
 
 
-
-
 def _pool_spread(values, gap: float):
     """Label positions near ``values`` but at least ``gap`` apart (same order)."""
     import numpy as np
@@ -227,8 +225,12 @@ def _pool_shrinkage_panel(ax, wide, population_mean):
                    label="population mean")  # fmt: skip
     label_y = _pool_spread(partial, 0.045 * (high - low))
     for x, y, label, text_y in zip(raw, partial, wide.index, label_y, strict=True):
-        ax.annotate("", xy=(x, y), xytext=(x, x),
-                    arrowprops={"arrowstyle": "->", "color": POOLING_COLORS["partial pooling"]})
+        ax.annotate(
+            "",
+            xy=(x, y),
+            xytext=(x, x),
+            arrowprops={"arrowstyle": "->", "color": POOLING_COLORS["partial pooling"]},
+        )
         ax.text(x + 0.02 * (high - low), text_y, short_label(label), fontsize=7, va="center")
     ax.scatter(raw, partial, s=28, color=POOLING_COLORS["partial pooling"], zorder=3)
     ax.set_xlabel("no-pooling estimate (school mean)")

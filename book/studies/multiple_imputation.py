@@ -82,12 +82,14 @@ def pooled_by_m(
             pooled.append(rubin_pool(q[pick], u[pick], df_complete))
         est = np.array([p.estimate for p in pooled])
         se = np.array([p.std_error for p in pooled])
-        rows.append({
-            "m": m,
-            "mc_sd_estimate": float(np.std(est, ddof=1)),
-            "theory_sd_estimate": math.sqrt(between / m),
-            "mean_std_error": float(np.mean(se)),
-            "mc_sd_std_error": float(np.std(se, ddof=1)),
-            "mean_fmi": float(np.mean([p.fmi for p in pooled])),
-        })
+        rows.append(
+            {
+                "m": m,
+                "mc_sd_estimate": float(np.std(est, ddof=1)),
+                "theory_sd_estimate": math.sqrt(between / m),
+                "mean_std_error": float(np.mean(se)),
+                "mc_sd_std_error": float(np.std(se, ddof=1)),
+                "mean_fmi": float(np.mean([p.fmi for p in pooled])),
+            }
+        )
     return pd.DataFrame(rows)

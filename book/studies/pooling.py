@@ -152,9 +152,7 @@ def pooling_risk(
     if true_means is not None:
         true_means = check_vector(true_means, "true_means")
         if true_means.size != n_groups:
-            raise ValueError(
-                f"`true_means` has {true_means.size} values for {n_groups} schools."
-            )
+            raise ValueError(f"`true_means` has {true_means.size} values for {n_groups} schools.")
     rng = check_rng(seed)
     posterior = {"mu_prior": mu_prior, "tau_prior": tau_prior, "grid_size": grid_size}
     n = np.asarray(sizes, dtype=float)
@@ -231,8 +229,14 @@ def _overall_rmse(squared: pd.DataFrame) -> pd.DataFrame:
         n_sims = len(per_sim)
         se_mse = (residual.std(ddof=1) * np.sqrt(n_sims) / count) if n_sims > 1 else np.nan
         rmse = float(np.sqrt(mse))
-        rows.append({"method": method, "rmse": rmse,
-                     "mcse": se_mse / (2 * rmse) if rmse > 0 else np.nan, "count": count})
+        rows.append(
+            {
+                "method": method,
+                "rmse": rmse,
+                "mcse": se_mse / (2 * rmse) if rmse > 0 else np.nan,
+                "count": count,
+            }
+        )
     table = pd.DataFrame(rows)
     table["method"] = pd.Categorical(table["method"], categories=list(METHODS), ordered=True)
     return table
@@ -274,9 +278,7 @@ def pooling_rmse(risk: pd.DataFrame, by: str | None = None, *, bins: int = 10) -
     """
     risk = _check_risk(risk)
     if by not in (None, "sim", "school", "n", "distance"):
-        raise ValueError(
-            f"`by` must be None, 'sim', 'school', 'n' or 'distance', got {by!r}."
-        )
+        raise ValueError(f"`by` must be None, 'sim', 'school', 'n' or 'distance', got {by!r}.")
     squared = risk.assign(squared=risk["error"] ** 2)
     if by is None:
         return _overall_rmse(squared)
