@@ -58,7 +58,7 @@ book: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m ruff format --check book tests/test_book_build.py tests/test_book_setup.py tests/test_rendered_book.py
+	$(PY) -m ruff format --check .
 
 test: lint $(JAX_STAMP)
 	$(PY) -m pytest

@@ -39,7 +39,12 @@ PRIORS = {"mu_prior": (75, 25), "tau_prior": ("half-normal", 20),
 
 
 def run_one(
-    n_students: int, likelihood: str, seed: int, draws: int, tune: int, parameterization: str,
+    n_students: int,
+    likelihood: str,
+    seed: int,
+    draws: int,
+    tune: int,
+    parameterization: str,
     theta_file: Path | None = None,
 ) -> dict:
     """Fit one configuration in this process and return its measurements.
@@ -53,14 +58,9 @@ def run_one(
     import numpy as np
     import pymc  # noqa: F401
 
-    from companion import (
-        compile_model,
-        hierarchical_model,
-        is_marginal,
-        recover_group_means,
-        sample_compiled,
-        simulate_schools,
-    )
+    from companion import hierarchical_model, recover_group_means, simulate_schools
+    from companion.hierarchical import is_marginal
+    from companion.inference import compile_model, sample_compiled
 
     start = time.perf_counter()
     n_schools = n_students // STUDENTS_PER_SCHOOL
@@ -109,9 +109,23 @@ def run_one(
 
 
 def _subprocess_one(n_students: int, likelihood: str, args, theta_file: Path) -> dict:
-    command = [sys.executable, str(Path(__file__)), "--one", str(n_students), likelihood,
-               "--seed", str(args.seed), "--draws", str(args.draws), "--tune", str(args.tune),
-               "--parameterization", args.parameterization, "--theta-file", str(theta_file)]
+    command = [
+        sys.executable,
+        str(Path(__file__)),
+        "--one",
+        str(n_students),
+        likelihood,
+        "--seed",
+        str(args.seed),
+        "--draws",
+        str(args.draws),
+        "--tune",
+        str(args.tune),
+        "--parameterization",
+        args.parameterization,
+        "--theta-file",
+        str(theta_file),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -148,8 +162,11 @@ def _import_seconds(repeats: int = 5) -> float:
     code = ("import time; t = time.perf_counter(); import companion; "
             "print(time.perf_counter() - t)")  # fmt: skip
     times = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True, cwd=ROOT).stdout)  # fmt: skip
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+            ).stdout
+        )  # fmt: skip
         for _ in range(repeats)
     ]
     return sorted(times)[repeats // 2]
@@ -246,11 +263,15 @@ def main() -> None:
     parser.add_argument("--tune", type=int, default=1000)
     # 100 students per school make every school's mean precise (sigma / 10 against
     # tau), the data-rich case where the centred form samples best.
-    parser.add_argument("--parameterization", choices=["centered", "noncentered"],
-                        default="centered")
+    parser.add_argument(
+        "--parameterization", choices=["centered", "noncentered"], default="centered"
+    )
     parser.add_argument("--no-book", action="store_true", help="skip the book build timings")
-    parser.add_argument("--book-only", action="store_true",
-                        help="only time the book build and import, updating the results file")
+    parser.add_argument(
+        "--book-only",
+        action="store_true",
+        help="only time the book build and import, updating the results file",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument("--one", nargs=2, metavar=("N", "LIKELIHOOD"), help=argparse.SUPPRESS)
     parser.add_argument("--theta-file", type=Path, help=argparse.SUPPRESS)

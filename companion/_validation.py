@@ -9,8 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SeedLike = int | np.random.Generator | None
 
@@ -24,8 +28,7 @@ def check_rng(seed: SeedLike, name: str = "seed") -> np.random.Generator:
             raise ValueError(f"`{name}` must be a non-negative integer, got {seed}.")
         return np.random.default_rng(seed)
     raise TypeError(
-        f"`{name}` must be an int, a numpy.random.Generator or None, "
-        f"got {type(seed).__name__}."
+        f"`{name}` must be an int, a numpy.random.Generator or None, got {type(seed).__name__}."
     )
 
 
@@ -69,9 +72,7 @@ def check_group_sizes(sizes: Sequence[int], name: str) -> list[int]:
     checked = []
     for position, size in enumerate(sizes):
         if isinstance(size, bool) or not isinstance(size, Integral):
-            raise TypeError(
-                f"`{name}[{position}]` must be an integer, got {type(size).__name__}."
-            )
+            raise TypeError(f"`{name}[{position}]` must be an integer, got {type(size).__name__}.")
         if size < 1:
             raise ValueError(
                 f"`{name}[{position}]` is {size}: every group needs at least one member."
@@ -134,3 +135,38 @@ def check_mcmc_fit(idata: object, name: str = "idata") -> None:
             raise ValueError(f"`{name}` has no `{group}` group: is it an MCMC fit?")
         if variable is not None and variable not in idata[group]:
             raise ValueError(f"`{name}.{group}` has no `{variable}` variable.")
+
+
+def check_frame_columns(df: object, columns: object, name: str = "columns") -> list:
+    """Column names of ``df`` named by the argument ``name`` (None means all)."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
+    if columns is None:
+        return list(df.columns)
+    if isinstance(columns, str) or not isinstance(columns, Sequence):
+        columns = [columns]
+    columns = list(columns)
+    if not columns:
+        raise ValueError(f"`{name}` is empty.")
+    unknown = [c for c in columns if c not in df.columns]
+    if unknown:
+        raise ValueError(f"`{name}` names columns not in `df`: {unknown}.")
+    return columns
+
+
+def numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
+    import pandas as pd
+
+    if column not in df.columns:
+        raise ValueError(f"`{name}`={column!r} is not a column of `df`.")
+    values = df[column]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise ValueError(f"Column {column!r} (`{name}`) must be numeric, got {values.dtype}.")
+    values = values.to_numpy(float)
+    if np.isinf(values).any():
+        raise ValueError(f"Column {column!r} (`{name}`) contains infinite values.")
+    if np.isfinite(values).sum() < 2:
+        raise ValueError(f"Column {column!r} (`{name}`) needs at least two observed values.")
+    return values

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from companion import ampute, ampute_probabilities
+from companion import ampute
+from companion.missing import ampute_probabilities
 
 N = 20_000
 
@@ -114,8 +115,9 @@ def test_existing_missing_values_stay_missing():
     ],
 )
 def test_bad_input_is_named(kwargs, message):
-    df = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [2.0, 1.0, 0.0], "z": [0.0, 1.0, 5.0],
-                       "label": ["a", "b", "c"]})
+    df = pd.DataFrame(
+        {"x": [1.0, 2.0, 3.0], "y": [2.0, 1.0, 0.0], "z": [0.0, 1.0, 5.0], "label": ["a", "b", "c"]}
+    )
     with pytest.raises(ValueError, match=message):
         ampute(df, **kwargs)
 

@@ -1,4 +1,4 @@
-"""Tests of companion.checking against exact results.
+"""Tests of companion.inference.checking against exact results.
 
 The posteriors here are built by hand (ArviZ ``from_dict``) from independent
 draws with known distributions, so every check has an exact answer and runs
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from companion.checking import (
+from companion.inference.checking import (
     compare_loo,
     group_statistic_draws,
     group_test_statistics,
@@ -190,8 +190,11 @@ def _known_sigma_fit(y: np.ndarray, idx: np.ndarray, pooled: bool, seed: int):
         theta = rng.normal(means, 1 / np.sqrt(SIZES), (CHAINS, DRAWS, len(SIZES)))
     log_lik = stats.norm.logpdf(y, theta[..., idx], 1.0)
     return az.from_dict(
-        {"posterior": {"theta": theta}, "log_likelihood": {"y": log_lik},
-         "observed_data": {"y": y}},
+        {
+            "posterior": {"theta": theta},
+            "log_likelihood": {"y": log_lik},
+            "observed_data": {"y": y},
+        },
         dims={"theta": ["group"], "y": ["obs"]},
     )
 

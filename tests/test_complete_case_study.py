@@ -17,8 +17,11 @@ def test_estimates_match_statsmodels():
     assert est["rows_used"].iloc[0] == len(cc)
     np.testing.assert_allclose(est.loc[["intercept", "slope"], "estimate"], fit.params, rtol=1e-10)
     np.testing.assert_allclose(est.loc[["intercept", "slope"], "std_error"], fit.bse, rtol=1e-10)
-    np.testing.assert_allclose(est.loc[["intercept", "slope"], ["ci_lower", "ci_upper"]],
-                               fit.conf_int(alpha=0.1), rtol=1e-10)
+    np.testing.assert_allclose(
+        est.loc[["intercept", "slope"], ["ci_lower", "ci_upper"]],
+        fit.conf_int(alpha=0.1),
+        rtol=1e-10,
+    )
     lo, hi = stats.t.interval(0.9, len(cc) - 1, cc["y"].mean(), stats.sem(cc["y"]))
     assert est.loc["mean of y", "ci_lower"] == pytest.approx(lo)
     assert est.loc["mean of y", "ci_upper"] == pytest.approx(hi)
@@ -75,8 +78,11 @@ def test_selection_on_y_attenuates_the_slope(table):
 
 @pytest.mark.parametrize(
     ("scenarios", "error", "message"),
-    [({}, ValueError, "scenarios"), ({"bad": ["y"]}, TypeError, "bad"),
-     ({"x": {"prop": 2.0}}, ValueError, "prop")],
+    [
+        ({}, ValueError, "scenarios"),
+        ({"bad": ["y"]}, TypeError, "bad"),
+        ({"x": {"prop": 2.0}}, ValueError, "prop"),
+    ],
 )
 def test_bad_scenarios(scenarios, error, message):
     with pytest.raises(error, match=message):

@@ -12,24 +12,83 @@ from companion import efron_morris, eight_schools, nhanes, simulate_schools
 EIGHT_Y = [28, 8, -3, 7, -1, 1, 18, 12]
 EIGHT_SIGMA = [15, 10, 16, 11, 9, 11, 10, 18]
 EFRON_MORRIS = {  # player: (hits in 45 at-bats, rest_at_bats, rest_average)
-    "Clemente": (18, 367, 0.346), "F. Robinson": (17, 426, 0.298),
-    "F. Howard": (16, 521, 0.276), "Johnstone": (15, 275, 0.222),
-    "Berry": (14, 418, 0.273), "Spencer": (14, 466, 0.270),
-    "Kessinger": (13, 586, 0.263), "L. Alvarado": (12, 138, 0.210),
-    "Santo": (11, 510, 0.269), "Swoboda": (11, 200, 0.230),
-    "Unser": (10, 277, 0.264), "Williams": (10, 270, 0.256),
-    "Scott": (10, 435, 0.303), "Petrocelli": (10, 538, 0.264),
-    "E. Rodriguez": (10, 186, 0.226), "Campaneris": (9, 558, 0.285),
-    "Munson": (8, 408, 0.316), "Alvis": (7, 70, 0.200),
+    "Clemente": (18, 367, 0.346),
+    "F. Robinson": (17, 426, 0.298),
+    "F. Howard": (16, 521, 0.276),
+    "Johnstone": (15, 275, 0.222),
+    "Berry": (14, 418, 0.273),
+    "Spencer": (14, 466, 0.270),
+    "Kessinger": (13, 586, 0.263),
+    "L. Alvarado": (12, 138, 0.210),
+    "Santo": (11, 510, 0.269),
+    "Swoboda": (11, 200, 0.230),
+    "Unser": (10, 277, 0.264),
+    "Williams": (10, 270, 0.256),
+    "Scott": (10, 435, 0.303),
+    "Petrocelli": (10, 538, 0.264),
+    "E. Rodriguez": (10, 186, 0.226),
+    "Campaneris": (9, 558, 0.285),
+    "Munson": (8, 408, 0.316),
+    "Alvis": (7, 70, 0.200),
 }
 NA = np.nan
 NHANES = {
     "age": [1, 2, 1, 3, 1, 3, 1, 1, 2, 2, 1, 2, 3, 2, 1, 1, 3, 2, 1, 3, 1, 1, 1, 3, 2],
-    "bmi": [NA, 22.7, NA, NA, 20.4, NA, 22.5, 30.1, 22.0, NA, NA, NA, 21.7, 28.7, 29.6, NA,
-            27.2, 26.3, 35.3, 25.5, NA, 33.2, 27.5, 24.9, 27.4],
+    "bmi": [
+        NA,
+        22.7,
+        NA,
+        NA,
+        20.4,
+        NA,
+        22.5,
+        30.1,
+        22.0,
+        NA,
+        NA,
+        NA,
+        21.7,
+        28.7,
+        29.6,
+        NA,
+        27.2,
+        26.3,
+        35.3,
+        25.5,
+        NA,
+        33.2,
+        27.5,
+        24.9,
+        27.4,
+    ],
     "hyp": [NA, 1, 1, NA, 1, NA, 1, 1, 1, NA, NA, NA, 1, 2, 1, NA, 2, 2, 1, 2, NA, 1, 1, 1, 1],
-    "chl": [NA, 187, 187, NA, 113, 184, 118, 187, 238, NA, NA, NA, 206, 204, NA, NA, 284, 199,
-            218, NA, NA, 229, 131, NA, 186],
+    "chl": [
+        NA,
+        187,
+        187,
+        NA,
+        113,
+        184,
+        118,
+        187,
+        238,
+        NA,
+        NA,
+        NA,
+        206,
+        204,
+        NA,
+        NA,
+        284,
+        199,
+        218,
+        NA,
+        NA,
+        229,
+        131,
+        NA,
+        186,
+    ],
 }
 
 
@@ -76,7 +135,9 @@ def test_simulate_schools_shape_and_types():
     assert sizes.tolist() == [20, 15, 25, 18, 22, 16, 19, 21]
     assert truth.index.tolist() == sizes.index.tolist() == [f"School {j}" for j in range(1, 9)]
     assert simulate_schools([3, 1], seed=0).groupby("school", observed=True).size().tolist() == [
-        3, 1]
+        3,
+        1,
+    ]
 
 
 def test_simulate_schools_is_reproducible():

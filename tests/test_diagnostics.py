@@ -1,4 +1,4 @@
-"""Tests of companion.diagnostics and the chapter "Computation" plots.
+"""Tests of companion.inference.diagnostics and the chapter "Computation" plots.
 
 The statistical test fits both parameterisations of the hierarchical model to
 the same summary data and checks each against the exact posterior
@@ -19,14 +19,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 from book.figures.computation import plot_funnel, plot_parameterization_comparison
 from book.studies.parameterizations import compare_parameterizations, funnel_draws
 from companion import (
-    compile_model,
     eight_schools,
     hierarchical_model,
     normal_normal_posterior,
-    sample_compiled,
     sampler_diagnostics,
     simulate_schools,
 )
+from companion.inference import compile_model, sample_compiled
 
 # Priors shared by the MCMC fits and the exact posterior.
 PRIORS = {"mu_prior": (70.0, 20.0), "tau_prior": ("half-cauchy", 5.0)}

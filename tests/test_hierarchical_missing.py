@@ -1,4 +1,4 @@
-"""Tests of companion.hierarchical_missing: hierarchical models with missing data.
+"""Tests of companion.hierarchical.covariate: hierarchical models with missing data.
 
 Two PyMC models are sampled (module-scoped fixtures): one with missing
 scores and a known sigma, whose posterior of theta is known exactly, and one
@@ -16,20 +16,22 @@ from scipy.stats import rankdata
 
 from companion import (
     ampute,
-    ampute_groups,
     hierarchical_covariate_model,
     hierarchical_model,
     normal_normal_posterior,
+    sample,
+    shrinkage_factors,
+    simulate_schools,
+)
+from companion.datasets import simulate_schools_with_covariate
+from companion.hierarchical import (
+    ampute_groups,
     posterior_shrinkage,
     rank_summary,
-    sample,
     school_covariate,
     school_estimates,
     school_ranks,
     school_summaries,
-    shrinkage_factors,
-    simulate_schools,
-    simulate_schools_with_covariate,
 )
 
 SIGMA = 12.0

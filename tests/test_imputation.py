@@ -10,16 +10,14 @@ import pandas as pd
 import pytest
 
 from companion import (
-    DropReport,
     ampute,
     completed_datasets,
-    drop_empty_rows,
     mean_impute,
-    prior_scales,
     regression_imputation_model,
     sample,
     simulate_regression,
 )
+from companion.missing import DropReport, drop_empty_rows, prior_scales
 
 TRUTH = {"mu_x": 0.0, "sigma_x": 1.0, "alpha": 2.0, "beta": 3.0, "sigma": 1.0}
 
@@ -113,8 +111,8 @@ def test_deterministic_joins_observed_and_imputed(fit, data):
     x_full = _draws(fit, "x")
     observed = incomplete["x"].notna().to_numpy()
     np.testing.assert_array_equal(
-        x_full[..., observed], np.broadcast_to(incomplete["x"].to_numpy()[observed],
-                                               x_full[..., observed].shape)
+        x_full[..., observed],
+        np.broadcast_to(incomplete["x"].to_numpy()[observed], x_full[..., observed].shape),
     )
     np.testing.assert_array_equal(x_full[..., ~observed], _draws(fit, "x_unobserved"))
 
@@ -131,8 +129,9 @@ def test_completed_datasets_fill_exactly_the_missing_cells(fit, data):
         assert not completed.isna().any().any()
         assert completed.index.equals(incomplete.index)
         observed = incomplete.notna()
-        pd.testing.assert_frame_equal(completed[observed].dropna(how="all"),
-                                      incomplete[observed].dropna(how="all"))
+        pd.testing.assert_frame_equal(
+            completed[observed].dropna(how="all"), incomplete[observed].dropna(how="all")
+        )
         filled_x = completed.loc[incomplete["x"].isna(), "x"].to_numpy()
         filled_y = completed.loc[incomplete["y"].isna(), "y"].to_numpy()
         # Both columns come from one and the same posterior draw.
@@ -168,8 +167,9 @@ def test_model_rejects_bad_input(data):
     with pytest.raises(ValueError, match="`y`='z'"):
         regression_imputation_model(incomplete, y="z")
     with pytest.raises(ValueError, match="two rows"):
-        regression_imputation_model(pd.DataFrame({"x": [1.0, np.nan, 2.0],
-                                                  "y": [np.nan, 1.0, 3.0]}))
+        regression_imputation_model(
+            pd.DataFrame({"x": [1.0, np.nan, 2.0], "y": [np.nan, 1.0, 3.0]})
+        )
 
 
 def test_model_structure_without_missing_y():
@@ -213,8 +213,13 @@ def test_mean_impute_rejects_bad_input():
 
 
 def test_drop_empty_rows_reports_what_it_drops():
-    df = pd.DataFrame({"x": [1.0, np.nan, np.nan, 4.0], "y": [np.nan, np.nan, 3.0, 4.0],
-                       "w": [1.0, 2.0, 3.0, np.nan]})
+    df = pd.DataFrame(
+        {
+            "x": [1.0, np.nan, np.nan, 4.0],
+            "y": [np.nan, np.nan, 3.0, 4.0],
+            "w": [1.0, 2.0, 3.0, np.nan],
+        }
+    )
     kept, report = drop_empty_rows(df, ["x", "y"])
     assert isinstance(report, DropReport)
     assert kept.index.tolist() == [0, 2, 3]

@@ -20,16 +20,9 @@ from book.studies.imputation import (
     marginal_regression_model,
     posterior_agreement,
 )
-from companion import (
-    ampute,
-    compile_model,
-    drop_empty_rows,
-    prior_scales,
-    regression_imputation_model,
-    sample,
-    sample_compiled,
-    simulate_regression,
-)
+from companion import ampute, regression_imputation_model, sample, simulate_regression
+from companion.inference import compile_model, sample_compiled
+from companion.missing import drop_empty_rows, prior_scales
 
 PARAMETERS = ["mu_x", "sigma_x", "alpha", "beta", "sigma"]
 
@@ -75,9 +68,11 @@ def test_marginal_log_density_is_the_closed_form(amputed):
     x_only = np.isfinite(x) & np.isnan(y)
     y_only = np.isnan(x) & np.isfinite(y)
     cov = [[s_x**2, b * s_x**2], [b * s_x**2, b**2 * s_x**2 + s**2]]
-    expected = stats.multivariate_normal([mu_x, a + b * mu_x], cov).logpdf(
-        np.column_stack([x[both], y[both]])
-    ).sum()
+    expected = (
+        stats.multivariate_normal([mu_x, a + b * mu_x], cov)
+        .logpdf(np.column_stack([x[both], y[both]]))
+        .sum()
+    )
     expected += stats.norm.logpdf(x[x_only], mu_x, s_x).sum()
     expected += stats.norm.logpdf(y[y_only], a + b * mu_x, np.hypot(s, b * s_x)).sum()
     p = prior_scales(x, y)

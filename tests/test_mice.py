@@ -1,4 +1,4 @@
-"""Tests for companion.mice: chained-equation imputation through statsmodels."""
+"""Tests for companion.missing.chained: chained-equation imputation through statsmodels."""
 
 from __future__ import annotations
 

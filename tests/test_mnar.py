@@ -1,4 +1,4 @@
-"""Tests for companion.mnar: δ-adjustment, tipping points and the selection model."""
+"""Tests for companion.missing.mnar: δ-adjustment, tipping points and the selection model."""
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ import pytest
 
 from companion import (
     eight_schools,
-    grouped_data,
     hierarchical_model,
     pooled_model,
     sample,
@@ -16,6 +15,7 @@ from companion import (
     simulate_schools,
     unpooled_model,
 )
+from companion.hierarchical import grouped_data
 
 SCORES = simulate_schools(seed=5)
 SCHOOLS = eight_schools()

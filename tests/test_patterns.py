@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from companion import DropReport, complete_case, missing_pattern, nhanes
+from companion import complete_case, missing_pattern, nhanes
+from companion.missing import DropReport
 
 
 @pytest.fixture
@@ -57,8 +58,10 @@ def test_complete_case_reports_what_it_dropped(incomplete):
     assert report.n_rows == len(incomplete)
     assert report.n_kept == len(kept)
     assert report.n_dropped == len(report.dropped) == len(incomplete) - len(kept)
-    assert report.missing_by_column == {"a": int(incomplete["a"].isna().sum()),
-                                        "b": int(incomplete["b"].isna().sum())}
+    assert report.missing_by_column == {
+        "a": int(incomplete["a"].isna().sum()),
+        "b": int(incomplete["b"].isna().sum()),
+    }
     assert set(report.dropped).isdisjoint(kept.index)
     assert f"Dropped {report.n_dropped} of 200 rows" in str(report)
 

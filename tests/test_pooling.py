@@ -20,13 +20,13 @@ from companion import (
     eight_schools,
     hierarchical_model,
     normal_normal_posterior,
-    plot_school_data,
     pooling_estimates,
     sample,
     simulate_schools,
     unpooled_model,
 )
-from companion.pooling import METHODS
+from companion.hierarchical.summaries import METHODS
+from companion.plots import plot_school_data
 
 PRIORS = {"mu_prior": (70, 10), "tau_prior": ("half-normal", 10)}
 
@@ -303,7 +303,10 @@ def test_plot_school_data(close_figures):
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("school", "score")
     assert [t.get_text() for t in ax.get_xticklabels()] == [str(j) for j in range(1, 9)]
     assert {t.get_text() for t in ax.get_legend().get_texts()} == {
-        "student", "sample mean", "true mean"}
+        "student",
+        "sample mean",
+        "true mean",
+    }
 
 
 def test_plot_pooling_panels(fake_fits, close_figures):
@@ -317,8 +320,13 @@ def test_plot_pooling_panels(fake_fits, close_figures):
     assert fig.axes[2].get_ylabel() == "partial-pooling estimate"
     legend = {t.get_text() for t in fig.axes[3].get_legend().get_texts()}
     assert legend == {*METHODS, "truth"}
-    ticks = dict(zip([t.get_text() for t in fig.axes[3].get_yticklabels()],
-                     fig.axes[3].get_yticks(), strict=True))
+    ticks = dict(
+        zip(
+            [t.get_text() for t in fig.axes[3].get_yticklabels()],
+            fig.axes[3].get_yticks(),
+            strict=True,
+        )
+    )
     assert sorted(ticks, key=ticks.get, reverse=True) == GROUPS  # first school on top
 
 

@@ -1,4 +1,4 @@
-"""Tests for companion.rubin: Rubin's rules and the Barnard-Rubin degrees of freedom.
+"""Tests for companion.missing.pool: Rubin's rules and the Barnard-Rubin degrees of freedom.
 
 Every expected value is computed here from the published formulas (Rubin 1987;
 Barnard and Rubin 1999; mice's pool.scalar), independently of the module's code
@@ -15,8 +15,9 @@ import pytest
 from scipy import stats
 
 from book.studies.multiple_imputation import pooled_by_m
-from companion import PooledEstimate, fit_ols, imputations_needed, pool, pool_estimates, rubin_pool
-from companion.rubin import barnard_rubin_df
+from companion import fit_ols, imputations_needed, pool, rubin_pool
+from companion.missing import PooledEstimate, pool_estimates
+from companion.missing.pool import barnard_rubin_df
 
 ESTIMATES = [2.0, 2.6, 1.8, 2.4]
 VARIANCES = [0.25, 0.30, 0.20, 0.29]

@@ -1,4 +1,4 @@
-"""Tests of companion.sbc: rank machinery, uniformity test and the NUTS loop.
+"""Tests of companion.inference.sbc: rank machinery, uniformity test and the NUTS loop.
 
 The rank machinery is checked with the exact posterior of the normal-normal
 model (companion.normal_normal_posterior), so a correct "sampler" is known to
@@ -11,7 +11,7 @@ import pytest
 
 from book.studies.sbc import normal_normal_sbc
 from companion import eight_schools, hierarchical_model
-from companion.sbc import (
+from companion.inference.sbc import (
     binned_ranks,
     rank_uniformity_test,
     sbc_ranks,

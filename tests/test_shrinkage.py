@@ -23,8 +23,9 @@ def test_shrinkage_limits_in_tau():
 def test_shrinkage_decreases_with_group_size():
     factors = shrinkage_factors(12.0, tau=8.0, n=[5, 10, 20, 40, 80])
     assert np.all(np.diff(factors) < 0)
-    assert np.allclose(factors, 144 / np.array([5, 10, 20, 40, 80]) /
-                       (144 / np.array([5, 10, 20, 40, 80]) + 64))
+    assert np.allclose(
+        factors, 144 / np.array([5, 10, 20, 40, 80]) / (144 / np.array([5, 10, 20, 40, 80]) + 64)
+    )
 
 
 def test_shrinkage_keeps_pandas_labels():

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from book.figures.shrinkage import plot_efron_morris, plot_naive_ratio, plot_shrinkage_curves
-from companion import normal_normal_posterior, plot_exact_posterior
+from companion import normal_normal_posterior
+from companion.plots import plot_exact_posterior
 
 matplotlib.use("Agg")
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from companion._validation import check_posterior
-from companion.plots import (
-    MISSING_COLOR,
-    OBSERVED_COLOR,
-    plot_missing_pattern,
-)
+from companion.plots.missing import plot_missing_pattern
+from companion.plots.style import MISSING_COLOR, OBSERVED_COLOR
 
 
 def plot_bayesian_imputation(

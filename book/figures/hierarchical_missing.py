@@ -5,10 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from companion._validation import check_posterior
-from companion.plots import (
-    SCENARIO_COLORS,
-    short_label,
-)
+from companion.plots.style import SCENARIO_COLORS, short_label
 
 
 def plot_shrinkage_change(factors, *, ax=None):

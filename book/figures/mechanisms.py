@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from companion.plots import (
-    MISSING_COLOR,
-    OBSERVED_COLOR,
-)
+from companion.plots.style import MISSING_COLOR, OBSERVED_COLOR
 
 
 def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y"):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from companion.plots import (
-    POOLING_COLORS,
-    plot_school_data,
-    short_label,
-)
+from companion.plots.hierarchical import plot_school_data
+from companion.plots.style import POOLING_COLORS, short_label
 
 
 def plot_pooling_panels(
@@ -99,7 +96,7 @@ def plot_pooling_risk(risk, *, bins: int = 10):
     import numpy as np
 
     from book.studies.pooling import pooling_rmse
-    from companion.pooling import METHODS
+    from companion.hierarchical.summaries import METHODS
 
     per_sim = pooling_rmse(risk, by="sim").pivot(index="sim", columns="method", values="rmse")
     by_distance = pooling_rmse(risk, by="distance", bins=bins)
@@ -151,7 +148,7 @@ def _pool_columns(frame, columns, name):
 
 def _pool_wide(estimates, group):
     """Estimates as one row per group, one column per method (plus ``truth``)."""
-    from companion.pooling import METHODS
+    from companion.hierarchical.summaries import METHODS
 
     _pool_columns(estimates, [group, "method", "mean", "lower", "upper"], "estimates")
     missing = [m for m in METHODS if m not in set(estimates["method"])]
@@ -187,7 +184,7 @@ def _pool_columns_panel(ax, wide, truth, population_mean):
     """Panel: every group's estimate under truth and each method, side by side."""
     import numpy as np
 
-    from companion.pooling import METHODS
+    from companion.hierarchical.summaries import METHODS
 
     columns = (["truth"] if truth is not None else []) + list(METHODS)
     values = np.column_stack(
@@ -243,7 +240,7 @@ def _pool_forest_panel(ax, wide, truth):
     """Panel: a forest plot of each group's interval under each method."""
     import numpy as np
 
-    from companion.pooling import METHODS
+    from companion.hierarchical.summaries import METHODS
 
     rows = np.arange(len(wide))[::-1]  # first group on top
     offsets = np.linspace(0.25, -0.25, len(METHODS))

@@ -38,7 +38,7 @@ def plot_shrinkage_curves(
     """
     import matplotlib.pyplot as plt
 
-    from companion.shrinkage import shrinkage_factors
+    from companion.hierarchical.shrinkage import shrinkage_factors
 
     n = np.arange(1, n_max + 1)
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
@@ -60,7 +60,7 @@ def plot_exact_vs_mcmc(post, idata, var_name: str = "theta"):
 
     Parameters
     ----------
-    post : companion.NormalNormalPosterior
+    post : companion.hierarchical.NormalNormalPosterior
     idata : xarray.DataTree
         An MCMC fit of the same model and priors.
     var_name : str, default "theta"

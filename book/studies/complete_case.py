@@ -18,8 +18,8 @@ import pandas as pd
 from scipy import stats
 
 from companion._validation import SeedLike, check_count, check_rng
-from companion.amputation import ampute
-from companion.datasets import simulate_regression
+from companion.datasets.simulate import simulate_regression
+from companion.missing.amputation import ampute
 
 __all__ = ["ESTIMANDS", "complete_case_bias", "complete_case_estimates"]
 
@@ -105,7 +105,7 @@ def complete_case_estimates(
     >>> bool(abs(est.loc["slope", "estimate"] - 3) < 0.2)
     True
     """
-    from companion.patterns import complete_case
+    from companion.missing.patterns import complete_case
 
     data, _ = complete_case(df, [x, y])
     n = len(data)

@@ -39,14 +39,10 @@ from companion._validation import (
     check_probability,
     check_real,
     check_rng,
+    numeric_column,
 )
-from companion.imputation import (
-    _numeric_column,
-    _regression_priors,
-    mean_impute,
-    prior_scales,
-)
-from companion.patterns import drop_empty_rows
+from companion.missing.bayesian import mean_impute, prior_scales, regression_priors
+from companion.missing.patterns import drop_empty_rows
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -84,7 +80,7 @@ def marginal_data(df: pd.DataFrame, x: str = "x", y: str = "y") -> dict[str, np.
     dict of str to numpy.ndarray
         ``x_value`` and ``y_value`` (the data with NaN replaced by 0),
         ``x_seen`` and ``y_seen`` (1.0 where observed, 0.0 where missing) and
-        the prior locations and scales of :func:`companion.prior_scales` as
+        the prior locations and scales of :func:`companion.missing.prior_scales` as
         0-d arrays. Pass it to ``compiled.with_data(**marginal_data(df))``.
 
     Examples
@@ -97,8 +93,8 @@ def marginal_data(df: pd.DataFrame, x: str = "x", y: str = "y") -> dict[str, np.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
-    x_values = _numeric_column(df, x, "x")
-    y_values = _numeric_column(df, y, "y")
+    x_values = numeric_column(df, x, "x")
+    y_values = numeric_column(df, y, "y")
     if (np.isfinite(x_values) & np.isfinite(y_values)).sum() < 2:
         raise ValueError("The regression needs at least two rows with both `x` and `y` observed.")
     data = {
@@ -158,7 +154,7 @@ def marginal_regression_model(df: pd.DataFrame, x: str = "x", y: str = "y") -> p
     data = marginal_data(df, x, y)
     with pm.Model() as model:
         shared = {name: pm.Data(name, value) for name, value in data.items()}
-        mu_x, sigma_x, alpha, beta, sigma = _regression_priors(
+        mu_x, sigma_x, alpha, beta, sigma = regression_priors(
             {name: shared[name] for name in _PRIOR_NAMES}
         )
         xv, yv = shared["x_value"], shared["y_value"]
@@ -368,9 +364,9 @@ def coverage_study(
     """
     import nutpie
 
-    from companion.datasets import simulate_regression
-    from companion.diagnostics import compile_model
-    from companion.sampling import sampler_seed
+    from companion._random import sampler_seed
+    from companion.datasets.simulate import simulate_regression
+    from companion.inference.diagnostics import compile_model
 
     check_scenarios(scenarios)
     n = check_count(n, "n", 10)

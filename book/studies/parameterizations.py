@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from companion import compile_model, sample_compiled, sampler_diagnostics
+from companion import sampler_diagnostics
 from companion._validation import check_count, check_mcmc_fit, check_probability
-from companion.diagnostics import DIAGNOSTIC_COLUMNS
+from companion.inference import compile_model, sample_compiled
+from companion.inference.diagnostics import DIAGNOSTIC_COLUMNS
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -89,7 +90,7 @@ def compare_parameterizations(
     """
     import pandas as pd
 
-    from companion.models import hierarchical_model
+    from companion.hierarchical.models import hierarchical_model
 
     seeds = _check_seeds(seeds)
     check_count(draws, "draws", 1)

@@ -21,7 +21,7 @@ from companion._validation import (
     check_rng,
     check_vector,
 )
-from companion.pooling import METHODS
+from companion.hierarchical.summaries import METHODS
 
 __all__ = ["pooling_risk", "pooling_risk_grid", "pooling_rmse"]
 
@@ -34,7 +34,7 @@ def _pooled_sd(scores: np.ndarray, codes: np.ndarray, means: np.ndarray, sizes) 
 
 def _simulate_once(sizes, rng, *, alpha, tau, sigma, true_means):
     """One data set: the true means, group sizes, group means and residual sd."""
-    from companion.datasets import simulate_schools
+    from companion.datasets.simulate import simulate_schools
 
     if true_means is None:
         data, theta = simulate_schools(sizes, alpha=alpha, tau=tau, sigma=sigma, seed=rng,
@@ -130,8 +130,8 @@ def pooling_risk(
     """
     import pandas as pd
 
-    from companion.datasets import SCHOOL_SIZES
-    from companion.exact import normal_normal_posterior
+    from companion.datasets.simulate import SCHOOL_SIZES
+    from companion.hierarchical.exact import normal_normal_posterior
 
     sizes = check_group_sizes(SCHOOL_SIZES if n_per_school is None else n_per_school,
                               "n_per_school")  # fmt: skip

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from companion import sbc_ranks
 from companion._validation import SeedLike, check_count, check_real, check_rng, check_vector
+from companion.inference import sbc_ranks
 
 __all__ = ["normal_normal_sbc"]
 
@@ -58,8 +58,8 @@ def normal_normal_sbc(
     >>> ranks.shape, ranks.attrs["n_draws"]
     ((50, 5), 99)
     """
-    from companion.exact import normal_normal_posterior
-    from companion.priors import location_prior, scale_prior
+    from companion.hierarchical.exact import normal_normal_posterior
+    from companion.hierarchical.priors import location_prior, scale_prior
 
     sigma = check_vector(sigma, "sigma", positive=True, min_length=2)
     mu_p = location_prior(mu_prior, "mu_prior")

@@ -115,4 +115,3 @@ def james_stein(y: ArrayLike, sigma: float):
     spread = np.sum((values - grand_mean) ** 2)
     factor = 0.0 if spread == 0 else max(0.0, 1 - (values.size - 3) * sigma**2 / spread)
     return _like(y, grand_mean + factor * (values - grand_mean), "james_stein")
-

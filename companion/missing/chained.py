@@ -38,7 +38,9 @@ import pandas as pd
 
 from companion._validation import SeedLike, check_count, check_rng
 
-__all__ = ["mice_impute"]
+__all__ = [
+    "mice_impute",
+]
 
 
 def _check_frame(df: object) -> pd.DataFrame:
@@ -82,6 +84,7 @@ def _check_frame(df: object) -> pd.DataFrame:
 def _mice_data_class(matching: str) -> type:
     """``MICEData``, or a subclass with mice's type-1 matching and Bayesian draws."""
     from statsmodels.imputation.mice import MICEData
+
     if matching == "type2":
         return MICEData
 
@@ -216,9 +219,7 @@ def mice_impute(
 
     # Work on a copy with safe, string column names (formulas) and a 0..n-1 index.
     names = {column: f"v{j}" for j, column in enumerate(df.columns)}
-    work = pd.DataFrame(
-        df.to_numpy(dtype=float, na_value=np.nan), columns=list(names.values())
-    )
+    work = pd.DataFrame(df.to_numpy(dtype=float, na_value=np.nan), columns=list(names.values()))
     incomplete = [c for c in df.columns if df[c].isna().any()]
     if not incomplete:
         return [df.copy() for _ in range(m)]

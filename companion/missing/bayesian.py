@@ -18,9 +18,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from companion._validation import SeedLike, check_count, check_posterior, check_rng
-from companion.patterns import _check_frame_columns
-from companion.priors import AUTO_WIDTH
+from companion._modelling import attach_missing_dim, spread
+from companion._validation import (
+    SeedLike,
+    check_count,
+    check_frame_columns,
+    check_posterior,
+    check_rng,
+    numeric_column,
+)
+from companion.hierarchical.priors import AUTO_WIDTH
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -31,32 +38,12 @@ __all__ = [
     "completed_datasets",
     "mean_impute",
     "prior_scales",
+    "regression_priors",
     "regression_imputation_model",
 ]
 
 #: Names of the parameters of :func:`regression_imputation_model`.
 REGRESSION_PARAMETERS = ("mu_x", "sigma_x", "alpha", "beta", "sigma")
-
-
-def _numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
-    if column not in df.columns:
-        raise ValueError(f"`{name}`={column!r} is not a column of `df`.")
-    values = df[column]
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        raise ValueError(f"Column {column!r} (`{name}`) must be numeric, got {values.dtype}.")
-    values = values.to_numpy(float)
-    if np.isinf(values).any():
-        raise ValueError(f"Column {column!r} (`{name}`) contains infinite values.")
-    if np.isfinite(values).sum() < 2:
-        raise ValueError(f"Column {column!r} (`{name}`) needs at least two observed values.")
-    return values
-
-
-def _spread(values: np.ndarray) -> float:
-    """Standard deviation of the finite values, or 1 where it is undefined or 0."""
-    finite = values[np.isfinite(values)]
-    sd = float(np.std(finite, ddof=1)) if finite.size > 1 else 0.0
-    return sd if sd > 0 else 1.0
 
 
 def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float]:
@@ -84,8 +71,8 @@ def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float]
     >>> scales["mu_x_mu"], round(scales["beta_sd"], 3)
     (1.0, 2.5)
     """
-    mx, sx = float(np.nanmean(x_values)), _spread(x_values)
-    my, sy = float(np.nanmean(y_values)), _spread(y_values)
+    mx, sx = float(np.nanmean(x_values)), spread(x_values)
+    my, sy = float(np.nanmean(y_values)), spread(y_values)
     w = AUTO_WIDTH
     return {
         "mu_x_mu": mx, "mu_x_sd": w * sx, "sigma_x_sd": w * sx,
@@ -94,12 +81,22 @@ def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float]
     }  # fmt: skip
 
 
-def _regression_priors(scales):
+def regression_priors(scales):
     """Create the five parameters of the regression models inside a model context.
 
     ``scales`` maps the names of :func:`prior_scales` to floats or to
-    ``pm.Data`` variables (the marginal model of :mod:`companion.imputation_study`
-    passes data so it can be refitted without recompiling).
+    ``pm.Data`` variables (the book's marginal imputation model
+    passes data so it can be refitted without recompiling). Returns the
+    variables ``mu_x``, ``sigma_x``, ``alpha``, ``beta`` and ``sigma``.
+
+    Examples
+    --------
+    >>> import numpy as np, pymc as pm
+    >>> scales = prior_scales(np.array([0.0, 2.0, 1.0]), np.array([1.0, 2.0, 3.0]))
+    >>> with pm.Model() as model:
+    ...     _ = regression_priors(scales)
+    >>> sorted(model.named_vars)
+    ['alpha', 'beta', 'mu_x', 'sigma', 'sigma_x']
     """
     import pymc as pm
 
@@ -111,18 +108,7 @@ def _regression_priors(scales):
     return mu_x, sigma_x, alpha, beta, sigma
 
 
-def _attach_missing_dim(model: pm.Model, variable: str, labels: Sequence) -> None:
-    """Label ``<variable>_unobserved`` by the index of the rows it imputes."""
-    name = f"{variable}_unobserved"
-    if name in model.named_vars:
-        dim = f"{variable}_missing"
-        model.add_coord(dim, list(labels))
-        model.named_vars_to_dims[name] = (dim,)
-
-
-def regression_imputation_model(
-    df: pd.DataFrame, x: str = "x", y: str = "y"
-) -> pm.Model:
+def regression_imputation_model(df: pd.DataFrame, x: str = "x", y: str = "y") -> pm.Model:
     r"""Joint normal model of a covariate and an outcome that imputes both.
 
     .. math::
@@ -185,21 +171,21 @@ def regression_imputation_model(
     for name, column in (("x", x), ("y", y)):
         if column in REGRESSION_PARAMETERS or column == "obs":
             raise ValueError(f"`{name}`={column!r} clashes with a model variable; rename it.")
-    x_values = _numeric_column(df, x, "x")
-    y_values = _numeric_column(df, y, "y")
+    x_values = numeric_column(df, x, "x")
+    y_values = numeric_column(df, y, "y")
     if (np.isfinite(x_values) & np.isfinite(y_values)).sum() < 2:
         raise ValueError("The regression needs at least two rows with both `x` and `y` observed.")
 
     scales = prior_scales(x_values, y_values)
     with pm.Model(coords={"obs": list(df.index)}) as model:
-        mu_x, sigma_x, alpha, beta, sigma = _regression_priors(scales)
+        mu_x, sigma_x, alpha, beta, sigma = regression_priors(scales)
         with warnings.catch_warnings():
             # The imputation is the point of the model, not something to warn about.
             warnings.simplefilter("ignore", ImputationWarning)
             x_full = pm.Normal(x, mu_x, sigma_x, observed=x_values, dims="obs")
             pm.Normal(y, alpha + beta * x_full, sigma, observed=y_values, dims="obs")
     for column, values in ((x, x_values), (y, y_values)):
-        _attach_missing_dim(model, column, df.index[np.isnan(values)])
+        attach_missing_dim(model, column, df.index[np.isnan(values)])
     return model
 
 
@@ -281,8 +267,7 @@ def completed_datasets(
     rng = check_rng(seed)
     picks = rng.choice(n_chains * n_draws, size=m, replace=False)
     values = {
-        c: posterior[f"{c}_unobserved"].to_numpy().reshape(n_chains * n_draws, -1)
-        for c in columns
+        c: posterior[f"{c}_unobserved"].to_numpy().reshape(n_chains * n_draws, -1) for c in columns
     }
     datasets = []
     for pick in picks:
@@ -324,7 +309,7 @@ def mean_impute(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFra
         columns = [c for c in df.columns if df[c].isna().any()]
         if not columns:
             return df.copy()
-    columns = _check_frame_columns(df, columns)
+    columns = check_frame_columns(df, columns)
     filled = df.copy()
     for column in columns:
         values = df[column]

@@ -288,7 +288,8 @@ def tipping_point(
     >>> table["estimate"].round(4).tolist()  # slope 2/4, the fraction missing
     [1.625, 2.125, 2.625]
     """
-    from companion.rubin import fit_ols, pool
+    from companion.missing.analyse import fit_ols
+    from companion.missing.pool import pool
 
     sets, _ = _check_datasets(datasets)
     if len(sets) < 2:
@@ -312,17 +313,19 @@ def tipping_point(
         row = table.loc[term]
         t = (row["estimate"] - null) / row["std_error"]
         dist = stats.norm if math.isinf(row["df"]) else stats.t(row["df"])
-        rows.append({
-            "delta": float(delta),
-            "estimate": row["estimate"],
-            "std_error": row["std_error"],
-            "ci_lower": row["ci_lower"],
-            "ci_upper": row["ci_upper"],
-            "df": row["df"],
-            "fmi": row["fmi"],
-            "p_value": float(2 * dist.sf(abs(t))),
-            "excludes_null": bool(row["ci_lower"] > null or row["ci_upper"] < null),
-        })
+        rows.append(
+            {
+                "delta": float(delta),
+                "estimate": row["estimate"],
+                "std_error": row["std_error"],
+                "ci_lower": row["ci_lower"],
+                "ci_upper": row["ci_upper"],
+                "df": row["df"],
+                "fmi": row["fmi"],
+                "p_value": float(2 * dist.sf(abs(t))),
+                "excludes_null": bool(row["ci_lower"] > null or row["ci_upper"] < null),
+            }
+        )
     result = pd.DataFrame(rows)
     result.attrs.update({"term": term, "level": level, "null": null})
     return result
@@ -500,8 +503,9 @@ def selection_model(
     import pymc as pm
     from pymc.exceptions import ImputationWarning
 
-    from companion.imputation import _attach_missing_dim, _numeric_column, _spread
-    from companion.priors import AUTO_WIDTH
+    from companion._modelling import attach_missing_dim, spread
+    from companion._validation import numeric_column
+    from companion.hierarchical.priors import AUTO_WIDTH
 
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
@@ -513,13 +517,13 @@ def selection_model(
     for name, column in (("x", x), ("y", y)):
         if column in reserved:
             raise ValueError(f"`{name}`={column!r} clashes with a model variable; rename it.")
-    x_values = _numeric_column(df, x, "x")
+    x_values = numeric_column(df, x, "x")
     if np.isnan(x_values).any():
         raise ValueError(
             f"`x` column {x!r} has {int(np.isnan(x_values).sum())} missing values; the selection "
             "model needs a complete covariate."
         )
-    y_values = _numeric_column(df, y, "y")
+    y_values = numeric_column(df, y, "y")
     missing = np.isnan(y_values)
     if not missing.any():
         raise ValueError(f"`y` column {y!r} has no missing values: there is nothing to select.")
@@ -532,8 +536,8 @@ def selection_model(
     g_mu = check_real(gamma1_prior[0], "gamma1_prior[0]")
     g_sd = check_real(gamma1_prior[1], "gamma1_prior[1]", positive=True)
 
-    mx, sx = float(np.mean(x_values)), _spread(x_values)
-    my, sy = float(np.nanmean(y_values)), _spread(y_values)
+    mx, sx = float(np.mean(x_values)), spread(x_values)
+    my, sy = float(np.nanmean(y_values)), spread(y_values)
     c = my if center is None else check_real(center, "center")
     s = sy if scale is None else check_real(scale, "scale", positive=True)
     w = AUTO_WIDTH
@@ -553,5 +557,5 @@ def selection_model(
             gamma_x = pm.Normal("gamma_x", 0.0, w)
             logit_p = logit_p + gamma_x * (x_values - mx) / sx
         pm.Bernoulli("responded", logit_p=logit_p, observed=responded, dims="obs")
-    _attach_missing_dim(model, y, df.index[missing])
+    attach_missing_dim(model, y, df.index[missing])
     return model

@@ -8,7 +8,6 @@ gives the source, which is also in the book's ``references.bib``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -21,15 +20,16 @@ from companion._validation import (
     check_rng,
 )
 
-__all__ = ["eight_schools", "efron_morris", "nhanes", "simulate_regression", "simulate_schools"]
+__all__ = [
+    "COVARIATE_SCHOOL_SIZES",
+    "SCHOOL_SIZES",
+    "simulate_regression",
+    "simulate_schools",
+    "simulate_schools_with_covariate",
+]
 
 #: Students per school in the book's running example (Part I).
 SCHOOL_SIZES: tuple[int, ...] = (20, 15, 25, 18, 22, 16, 19, 21)
-
-
-def _read_csv(name: str, **kwargs) -> pd.DataFrame:
-    with resources.files("companion.data").joinpath(name).open("r", encoding="utf-8") as f:
-        return pd.read_csv(f, **kwargs)
 
 
 def simulate_schools(
@@ -156,77 +156,87 @@ def simulate_regression(
     return pd.DataFrame({"x": x, "y": y})
 
 
-def eight_schools() -> pd.DataFrame:
-    """Effects of coaching programs on SAT-V scores in eight schools.
+#: Default numbers of students in the 20 schools of
+#: :func:`simulate_schools_with_covariate`.
+COVARIATE_SCHOOL_SIZES = (
+    12, 35, 20, 28, 15, 40, 22, 18, 30, 25, 10, 33, 16, 26, 38, 14, 24, 19, 31, 21,
+)  # fmt: skip
 
-    Each school ran a randomized experiment; ``y`` is the estimated treatment
-    effect (points on the SAT-V scale) and ``sigma`` its standard error, which
-    is treated as known. Source: Rubin (1981); analysed in Gelman et al.
-    (2013), Section 5.5.
+
+def simulate_schools_with_covariate(
+    n_per_school: Sequence[int] = COVARIATE_SCHOOL_SIZES,
+    *,
+    mu: float = 75.0,
+    gamma: float = 5.0,
+    tau: float = 4.0,
+    sigma: float = 12.0,
+    seed: SeedLike = None,
+    return_truth: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    r"""Simulate students in schools whose means depend on a school covariate.
+
+    .. math::
+
+        w_j \sim \mathcal N(0, 1), \qquad
+        \theta_j \sim \mathcal N(\mu + \gamma w_j, \tau^2), \qquad
+        y_{ij} \sim \mathcal N(\theta_j, \sigma^2).
+
+    :math:`w_j` plays the part of a standardized school-level index (for
+    example the mean socioeconomic status of the school's students).
+
+    Parameters
+    ----------
+    n_per_school : sequence of int, default :data:`COVARIATE_SCHOOL_SIZES`
+        Students in each school (20 schools, 10 to 40 students).
+    mu : float, default 75
+        Mean school score at :math:`w = 0`.
+    gamma : float, default 5
+        Effect of one standard deviation of :math:`w` on the school mean.
+    tau : float, default 4
+        Residual between-school standard deviation, non-negative.
+    sigma : float, default 12
+        Within-school standard deviation, positive.
+    seed : int, numpy.random.Generator or None
+        Source of randomness.
+    return_truth : bool, default False
+        Also return the true school-level values.
 
     Returns
     -------
-    pandas.DataFrame
-        Eight rows, columns ``school`` (``"A"`` to ``"H"``), ``y`` and
-        ``sigma`` (both float).
+    data : pandas.DataFrame
+        One row per student: ``school`` (ordered categorical ``"School 1"``,
+        ...), ``w`` (the school's covariate, repeated for its students) and
+        ``score``.
+    truth : pandas.DataFrame
+        Only with ``return_truth``: one row per school with ``n``, ``w`` and
+        ``theta`` (the true school mean).
 
     Examples
     --------
-    >>> from companion import eight_schools
-    >>> eight_schools().iloc[0].to_dict()
-    {'school': 'A', 'y': 28.0, 'sigma': 15.0}
+    >>> data, truth = simulate_schools_with_covariate(seed=1, return_truth=True)
+    >>> data.shape, list(data.columns)
+    ((477, 3), ['school', 'w', 'score'])
+    >>> list(truth.columns)
+    ['n', 'w', 'theta']
     """
-    return _read_csv("eight_schools.csv", dtype={"school": str, "y": float, "sigma": float})
+    sizes = check_group_sizes(n_per_school, "n_per_school")
+    mu = check_real(mu, "mu")
+    gamma = check_real(gamma, "gamma")
+    tau = check_real(tau, "tau", nonnegative=True)
+    sigma = check_real(sigma, "sigma", positive=True)
+    rng = check_rng(seed)
 
-
-def efron_morris() -> pd.DataFrame:
-    """Batting records of 18 major-league players in 1970 (Efron and Morris 1975).
-
-    ``hits`` counts hits in each player's first 45 at-bats of the season;
-    ``rest_average`` is his batting average over the remaining
-    ``rest_at_bats`` at-bats, the quantity the early average tries to predict.
-    Source: Efron and Morris (1975).
-
-    Returns
-    -------
-    pandas.DataFrame
-        18 rows, columns ``player`` (str), ``hits``, ``at_bats`` and
-        ``rest_at_bats`` (int) and ``rest_average`` (float).
-
-    Examples
-    --------
-    >>> from companion import efron_morris
-    >>> int(efron_morris().set_index("player").loc["Clemente", "hits"])
-    18
-    """
-    return _read_csv(
-        "efron_morris.csv",
-        dtype={"player": str, "hits": "int64", "at_bats": "int64",
-               "rest_average": float, "rest_at_bats": "int64"},
+    names = [f"School {j + 1}" for j in range(len(sizes))]
+    w = rng.normal(size=len(sizes))
+    theta = rng.normal(mu + gamma * w, tau)
+    index = np.repeat(np.arange(len(sizes)), sizes)
+    score = rng.normal(theta[index], sigma)
+    school = pd.Categorical.from_codes(index, categories=names, ordered=True)
+    data = pd.DataFrame({"school": school, "w": w[index], "score": score})
+    if not return_truth:
+        return data
+    truth = pd.DataFrame(
+        {"n": np.asarray(sizes), "w": w, "theta": theta},
+        index=pd.Index(names, name="school"),
     )
-
-
-def nhanes() -> pd.DataFrame:
-    """The 25-row NHANES extract of Schafer (1997), with missing values.
-
-    The same data that R's mice package ships as ``nhanes`` (van Buuren and
-    Groothuis-Oudshoorn 2011). Source: Schafer (1997), Table 6.14.
-
-    Returns
-    -------
-    pandas.DataFrame
-        25 rows and columns ``age`` (int: 1 = 20-39, 2 = 40-59,
-        3 = 60-99 years), ``bmi`` (body mass index, kg/m**2), ``hyp``
-        (hypertensive: 1 = no, 2 = yes) and ``chl`` (total serum
-        cholesterol, mg/dL); the last three are float with NaN where
-        missing.
-
-    Examples
-    --------
-    >>> from companion import nhanes
-    >>> nhanes().isna().sum().tolist()
-    [0, 9, 8, 10]
-    """
-    return _read_csv(
-        "nhanes.csv", dtype={"age": "int64", "bmi": float, "hyp": float, "chl": float}
-    )
+    return data, truth

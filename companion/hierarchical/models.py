@@ -28,18 +28,30 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from companion._random import DEFAULT_SEED
 from companion._validation import SeedLike, check_posterior, check_rng
-from companion.priors import LocationPrior, ScalePrior, auto_priors, location_prior, scale_prior
-from companion.sampling import DEFAULT_SEED
+from companion.hierarchical.priors import (
+    auto_priors,
+    location_prior,
+    pymc_distribution,
+    scale_prior,
+)
 
 if TYPE_CHECKING:
     import pymc as pm
     import xarray as xr
 
 __all__ = [
-    "GroupedData", "grouped_data", "hierarchical_model", "is_marginal", "pooled_model",
-    "recover_group_means", "unpooled_model",
-]  # fmt: skip
+    "GroupedData",
+    "LIKELIHOODS",
+    "grouped_data",
+    "hierarchical_model",
+    "is_marginal",
+    "pooled_model",
+    "recover_group_means",
+    "unpooled_model",
+]
+# fmt: skip
 
 Parameterization = Literal["centered", "noncentered"]
 Likelihood = Literal["full", "sufficient", "marginal"]
@@ -187,20 +199,6 @@ def grouped_data(
     return GroupedData(y, codes, index, str(group), se_values)
 
 
-def _distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
-    import pymc as pm
-
-    if isinstance(prior, LocationPrior):
-        if prior.flat:
-            return pm.Flat(name, **kwargs)
-        return pm.Normal(name, prior.mean, prior.sd, **kwargs)
-    if prior.family == "uniform":
-        return pm.HalfFlat(name, **kwargs)
-    if prior.family == "half-normal":
-        return pm.HalfNormal(name, sigma=prior.scale, **kwargs)
-    return pm.HalfCauchy(name, beta=prior.scale, **kwargs)
-
-
 def _group_means(mu, tau, dim: str, parameterization: str):
     """theta_j ~ N(mu, tau^2), written centred or through z_j ~ N(0, 1)."""
     import pymc as pm
@@ -250,8 +248,9 @@ def _build(
                 f"likelihood={likelihood!r} needs individual data; group summaries with `se` "
                 "already are sufficient statistics."
             )
-        return _build_collapsed(d, likelihood, *_resolve_priors(d, mu_prior, tau_prior,
-                                                                sigma_prior), parameterization)
+        return _build_collapsed(
+            d, likelihood, *_resolve_priors(d, mu_prior, tau_prior, sigma_prior), parameterization
+        )
     mu_p, tau_p, sigma_p = _resolve_priors(d, mu_prior, tau_prior, sigma_prior)
     g = d.group_name
     obs_dim = g if d.is_summary else "obs"
@@ -263,17 +262,17 @@ def _build(
         y_obs = pm.Data("y_obs", d.y, dims=obs_dim)
         idx = pm.Data("group_idx", d.group_idx, dims=obs_dim)
         if kind == "pooled":
-            mu = _distribution("mu", mu_p)
+            mu = pymc_distribution("mu", mu_p)
             theta = pm.Deterministic("theta", mu * pm.math.ones(d.n_groups), dims=g)
         elif kind == "unpooled":
-            theta = _distribution("theta", mu_p, dims=g)
+            theta = pymc_distribution("theta", mu_p, dims=g)
         else:
-            mu = _distribution("mu", mu_p)
-            theta = _group_means(mu, _distribution("tau", tau_p), g, parameterization)
+            mu = pymc_distribution("mu", mu_p)
+            theta = _group_means(mu, pymc_distribution("tau", tau_p), g, parameterization)
         if d.is_summary:
             noise = pm.Data("se", d.se, dims=obs_dim)
         else:
-            noise = _distribution("sigma", sigma_p)
+            noise = pymc_distribution("sigma", sigma_p)
         pm.Normal("y", theta[idx], noise, observed=y_obs, dims=obs_dim)
     return model
 
@@ -295,9 +294,9 @@ def _build_collapsed(
         n = pm.Data("n", d.group_sizes().astype(float), dims=g)
         ybar = pm.Data("ybar", d.group_means(), dims=g)
         ss = pm.Data("ss", d.within_sum_of_squares(), dims=g)
-        mu = _distribution("mu", mu_p)
-        tau = _distribution("tau", tau_p)
-        sigma = _distribution("sigma", sigma_p)
+        mu = pymc_distribution("mu", mu_p)
+        tau = pymc_distribution("tau", tau_p)
+        sigma = pymc_distribution("sigma", sigma_p)
         se = sigma / pm.math.sqrt(n)
         if likelihood == "sufficient":
             theta = _group_means(mu, tau, g, parameterization)
@@ -315,7 +314,14 @@ _MARGINAL_GROUP = "_companion_marginal_group"
 
 
 def is_marginal(model: pm.Model) -> bool:
-    """Whether ``model`` is a ``likelihood="marginal"`` model without ``theta``."""
+    """Whether ``model`` is a ``likelihood="marginal"`` model without ``theta``.
+
+    Examples
+    --------
+    >>> from companion import hierarchical_model, simulate_schools
+    >>> is_marginal(hierarchical_model(simulate_schools(seed=1), likelihood="marginal"))
+    True
+    """
     return getattr(model, _MARGINAL_GROUP, None) is not None
 
 
@@ -337,7 +343,7 @@ def recover_group_means(
     and one draw of :math:`\theta` per posterior draw of
     :math:`(\mu, \tau, \sigma)` gives exact draws from the joint posterior
     (composition sampling). :func:`companion.sample` calls this for you; call it
-    yourself after :func:`pymc.sample` or :func:`companion.sample_compiled`.
+    yourself after :func:`pymc.sample` or :func:`companion.inference.sample_compiled`.
     The same idea for discrete variables is ``pymc_extras.recover_marginals``.
 
     Parameters
@@ -397,8 +403,8 @@ def recover_group_means(
     theta += noise_var  # mu + (1 - B)(ybar - mu) + sd * z
     dims = (*posterior["mu"].dims, group)
     coords = {group: list(model.coords[group])}
-    idata["posterior"] = idata["posterior"].to_dataset().assign(
-        theta=xr.DataArray(theta, dims=dims, coords=coords)
+    idata["posterior"] = (
+        idata["posterior"].to_dataset().assign(theta=xr.DataArray(theta, dims=dims, coords=coords))
     )
     return idata
 
@@ -419,7 +425,7 @@ _PARAMETERS_DOC = """
     mu_prior : "auto", None or (mean, sd), default "auto"
         Prior of the group means' centre: ``None`` is flat, ``(mean, sd)``
         normal, ``"auto"`` normal around the data mean, 2.5 data standard
-        deviations wide (:func:`companion.priors.auto_priors`).
+        deviations wide (:func:`companion.hierarchical.priors.auto_priors`).
     sigma_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
         Prior of the within-group standard deviation (individual data only).
 """

@@ -33,9 +33,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from companion._validation import SeedLike, check_rng, check_same_length, check_vector
-from companion.priors import LocationPrior, ScalePrior, location_prior, scale_prior
+from companion.hierarchical.priors import LocationPrior, ScalePrior, location_prior, scale_prior
 
-__all__ = ["NormalNormalPosterior", "normal_normal_posterior"]
+__all__ = [
+    "NormalNormalPosterior",
+    "normal_normal_posterior",
+]
 
 # Relative density below which a grid cell carries no mass worth integrating.
 _NEGLIGIBLE = 1e-16
@@ -298,9 +301,7 @@ def normal_normal_posterior(
     density = in_u / np.exp(log_jac) / mass.sum()
     weights = mass / mass.sum()
     pd = sys.modules.get("pandas")
-    groups = list(y.index) if pd is not None and isinstance(y, pd.Series) else list(
-        range(y_arr.size)
+    groups = (
+        list(y.index) if pd is not None and isinstance(y, pd.Series) else list(range(y_arr.size))
     )
-    return NormalNormalPosterior(
-        y_arr, sigma_arr, groups, mu_p, tau_p, tau, density, weights
-    )
+    return NormalNormalPosterior(y_arr, sigma_arr, groups, mu_p, tau_p, tau, density, weights)

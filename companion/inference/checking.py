@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = [
+    "K_THRESHOLD",
+    "STATISTICS",
     "compare_loo",
     "group_statistic_draws",
     "group_test_statistics",

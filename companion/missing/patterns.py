@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["DropReport", "complete_case", "drop_empty_rows", "missing_pattern"]
+from companion._validation import check_frame_columns
+
+__all__ = [
+    "DropReport",
+    "complete_case",
+    "drop_empty_rows",
+    "missing_pattern",
+]
 
 
 @dataclass(frozen=True)
@@ -67,23 +74,6 @@ class DropReport:
         )
 
 
-def _check_frame_columns(df: object, columns: object, name: str = "columns") -> list:
-    """Column names of ``df`` named by the argument ``name`` (None means all)."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
-    if columns is None:
-        return list(df.columns)
-    if isinstance(columns, str) or not isinstance(columns, Sequence):
-        columns = [columns]
-    columns = list(columns)
-    if not columns:
-        raise ValueError(f"`{name}` is empty.")
-    unknown = [c for c in columns if c not in df.columns]
-    if unknown:
-        raise ValueError(f"`{name}` names columns not in `df`: {unknown}.")
-    return columns
-
-
 def missing_pattern(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFrame:
     """The missing-data pattern table, like mice's ``md.pattern``.
 
@@ -116,15 +106,11 @@ def missing_pattern(df: pd.DataFrame, columns: Sequence | None = None) -> pd.Dat
     3      0  0     1             2
     total  1  2     4             3
     """
-    columns = _check_frame_columns(df, columns)
+    columns = check_frame_columns(df, columns)
     missing = df[columns].isna()
     order = sorted(columns, key=lambda c: (int(missing[c].sum()), columns.index(c)))
     observed = (~missing[order]).astype(int)
-    table = (
-        observed.value_counts(sort=False)
-        .rename("rows")
-        .reset_index()
-    )
+    table = observed.value_counts(sort=False).rename("rows").reset_index()
     table["missing_vars"] = len(order) - table[order].sum(axis=1)
     table = table.sort_values(["missing_vars", "rows"], ascending=[True, False], kind="stable")
     table.index = pd.RangeIndex(1, len(table) + 1).astype(object)
@@ -166,7 +152,7 @@ def complete_case(
     >>> print(report)
     Dropped 2 of 4 rows (50%): missing values in x, y (x: 1 missing, y: 1 missing).
     """
-    columns = _check_frame_columns(df, columns)
+    columns = check_frame_columns(df, columns)
     incomplete = df[columns].isna().any(axis=1)
     report = DropReport(
         n_rows=len(df),
@@ -198,7 +184,7 @@ def drop_empty_rows(
     -------
     data : pandas.DataFrame
         The rows with at least one of ``columns`` observed (index kept).
-    report : companion.DropReport
+    report : companion.missing.DropReport
         How many rows went, and how many values each column missed.
 
     Examples
@@ -211,7 +197,7 @@ def drop_empty_rows(
     >>> print(report)
     Dropped 1 of 3 rows (33%): all of x, y missing (x: 2 missing, y: 2 missing).
     """
-    columns = _check_frame_columns(df, columns)
+    columns = check_frame_columns(df, columns)
     empty = df[columns].isna().all(axis=1).to_numpy()
     report = DropReport(
         n_rows=len(df),

@@ -13,7 +13,7 @@ histogram of ranks over many replicates.
 
 * :func:`sbc_ranks` computes ranks from true values and posterior draws;
 * :func:`simulation_based_calibration` runs the whole loop for a PyMC model
-  from :mod:`companion.models`, compiling it once with nutpie;
+  from :mod:`companion.hierarchical.models`, compiling it once with nutpie;
 * :func:`binned_ranks` and :func:`rank_uniformity_test` bin the ranks and
   test their uniformity with a chi-square test.
 """
@@ -27,14 +27,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from companion._random import sampler_seed
 from companion._validation import SeedLike, check_count, check_rng, check_vector
-from companion.sampling import sampler_seed
 
 if TYPE_CHECKING:
     import pandas as pd
     import pymc as pm
 
 __all__ = [
+    "DEFAULT_VARS",
     "binned_ranks",
     "rank_uniformity_test",
     "sbc_ranks",
@@ -215,7 +216,7 @@ def _flatten(values: np.ndarray, name: str, labels: Sequence | None) -> dict[str
 def _model_variables(model: pm.Model, var_names: Sequence[str] | None) -> list[str]:
     if "y_obs" not in model.named_vars:
         raise ValueError(
-            "`model` must hold its outcome as pm.Data 'y_obs' (a companion.models model)."
+            "`model` must hold its outcome as pm.Data 'y_obs' (see companion.hierarchical)."
         )
     if var_names is None:
         return [name for name in DEFAULT_VARS if name in model.named_vars]
@@ -252,7 +253,7 @@ def simulation_based_calibration(
     Parameters
     ----------
     model : pymc.Model
-        From :mod:`companion.models` (the outcome is ``pm.Data`` ``y_obs``),
+        From :mod:`companion.hierarchical.models` (the outcome is ``pm.Data`` ``y_obs``),
         with proper priors.
     n_replicates : int, default 100
         Number of simulated data sets :math:`N`.
@@ -285,7 +286,7 @@ def simulation_based_calibration(
     """
     import nutpie
 
-    from companion.sampling import sample_prior_predictive
+    from companion.inference.sampling import sample_prior_predictive
 
     n_replicates = check_count(n_replicates, "n_replicates", 1)
     n_draws = check_count(n_draws, "n_draws", 1)
@@ -320,4 +321,3 @@ def simulation_based_calibration(
     ranks = sbc_ranks(truth, {key: np.stack(values) for key, values in draws.items()})
     ranks.attrs["divergences"] = tuple(divergences)
     return ranks
-

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from companion._random import DEFAULT_SEED, sampler_seed
 from companion._validation import check_count, check_mcmc_fit, check_probability
-from companion.sampling import DEFAULT_SEED, sampler_seed
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -63,7 +63,8 @@ def compile_model(model: pm.Model):
 
     Examples
     --------
-    >>> from companion import compile_model, eight_schools, hierarchical_model
+    >>> from companion import eight_schools, hierarchical_model
+    >>> from companion.inference import compile_model
     >>> model = hierarchical_model(eight_schools(), outcome="y", se="sigma")
     >>> compiled = compile_model(model)  # doctest: +SKIP
     """
@@ -110,7 +111,8 @@ def sample_compiled(
 
     Examples
     --------
-    >>> from companion import compile_model, eight_schools, hierarchical_model
+    >>> from companion import eight_schools, hierarchical_model
+    >>> from companion.inference import compile_model
     >>> compiled = compile_model(hierarchical_model(eight_schools(), outcome="y",
     ...                                             se="sigma"))  # doctest: +SKIP
     >>> fit = sample_compiled(compiled, draws=500, seed=1)  # doctest: +SKIP
@@ -228,4 +230,3 @@ def sampler_diagnostics(idata: xr.DataTree, *, var_names: Sequence[str] | None =
         },
         dtype=float,
     )
-

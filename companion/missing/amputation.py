@@ -33,10 +33,13 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from companion._validation import SeedLike, check_probability, check_rng
-from companion.patterns import _check_frame_columns
+from companion._validation import SeedLike, check_frame_columns, check_probability, check_rng
 
-__all__ = ["MECHANISMS", "ampute", "ampute_probabilities"]
+__all__ = [
+    "MECHANISMS",
+    "ampute",
+    "ampute_probabilities",
+]
 
 #: The mechanisms :func:`ampute` can generate.
 MECHANISMS = ("MCAR", "MAR", "MNAR")
@@ -57,7 +60,7 @@ def _check_columns(df: pd.DataFrame, columns: object, name: str = "columns") -> 
         if not columns:
             raise ValueError(f"`df` has no numeric columns to use as `{name}`.")
         return columns
-    columns = _check_frame_columns(df, columns, name)
+    columns = check_frame_columns(df, columns, name)
     if len(set(columns)) != len(columns):
         raise ValueError(f"`{name}` repeats a column: {columns}.")
     for c in columns:
@@ -78,9 +81,7 @@ def _standardize(values: np.ndarray, column: object) -> np.ndarray:
     return np.where(np.isnan(z), 0.0, z)
 
 
-def _predictors(
-    df: pd.DataFrame, columns: list, depends_on: object
-) -> dict[object, list]:
+def _predictors(df: pd.DataFrame, columns: list, depends_on: object) -> dict[object, list]:
     """The observed columns each amputed column depends on under MAR."""
     if depends_on is None:
         others = [c for c in df.columns if c not in columns]
@@ -126,6 +127,7 @@ def _scores(df: pd.DataFrame, columns: list, mechanism: str, depends_on: object)
 
 def _offset(z: np.ndarray, strength: float, prop: float) -> float:
     """Solve mean(expit(a + strength * z)) = prop for a (monotone in a)."""
+
     def gap(a: float) -> float:
         return float(np.mean(expit(a + strength * z))) - prop
 
@@ -174,8 +176,7 @@ def ampute_probabilities(
         raise ValueError(f"`depends_on` is only used with mechanism='MAR', not {mechanism!r}.")
     scores = _scores(df, columns, mechanism, depends_on)
     probabilities = {
-        c: expit(_offset(z, float(strength), prop) + float(strength) * z)
-        for c, z in scores.items()
+        c: expit(_offset(z, float(strength), prop) + float(strength) * z) for c, z in scores.items()
     }
     return pd.DataFrame(probabilities, index=df.index)
 

@@ -45,7 +45,7 @@ from companion._validation import check_probability, check_same_length, check_ve
 
 __all__ = [
     "PooledEstimate",
-    "fit_ols",
+    "barnard_rubin_df",
     "imputations_needed",
     "pool",
     "pool_estimates",
@@ -178,7 +178,7 @@ def barnard_rubin_df(lambda_: float, m: int, df_complete: float = math.inf) -> f
 
     Examples
     --------
-    >>> from companion.rubin import barnard_rubin_df
+    >>> from companion.missing.pool import barnard_rubin_df
     >>> barnard_rubin_df(0.5, m=5)  # (5 - 1) / 0.5**2
     16.0
     >>> round(barnard_rubin_df(0.0, m=5, df_complete=20), 4)  # 20 * 21 / 23
@@ -283,8 +283,19 @@ def rubin_pool(
 
 
 _COLUMNS = [
-    "estimate", "std_error", "within", "between", "total", "riv", "lambda", "fmi",
-    "df", "ci_lower", "ci_upper", "t_statistic", "p_value",
+    "estimate",
+    "std_error",
+    "within",
+    "between",
+    "total",
+    "riv",
+    "lambda",
+    "fmi",
+    "df",
+    "ci_lower",
+    "ci_upper",
+    "t_statistic",
+    "p_value",
 ]
 
 
@@ -315,7 +326,7 @@ def pool_estimates(
 
     Examples
     --------
-    >>> from companion.rubin import pool_estimates
+    >>> from companion.missing.pool import pool_estimates
     >>> table = pool_estimates({"a": [1.0, 1.2, 0.8]}, {"a": [0.04, 0.05, 0.06]})
     >>> round(float(table.loc["a", "total"]), 6)
     0.103333
@@ -337,9 +348,19 @@ def pool_estimates(
         pooled = rubin_pool(est[name].to_numpy(), var[name].to_numpy(), df_complete)
         lo, hi = pooled.conf_int(level)
         rows[name] = [
-            pooled.estimate, pooled.std_error, pooled.within, pooled.between,
-            pooled.total, pooled.riv, pooled.lambda_, pooled.fmi, pooled.df,
-            lo, hi, pooled.t_statistic, pooled.p_value,
+            pooled.estimate,
+            pooled.std_error,
+            pooled.within,
+            pooled.between,
+            pooled.total,
+            pooled.riv,
+            pooled.lambda_,
+            pooled.fmi,
+            pooled.df,
+            lo,
+            hi,
+            pooled.t_statistic,
+            pooled.p_value,
         ]
     return pd.DataFrame.from_dict(rows, orient="index", columns=_COLUMNS)
 
@@ -408,65 +429,6 @@ def pool(fits: Sequence[object], *, level: float = 0.95) -> pd.DataFrame:
     )
 
 
-def fit_ols(datasets: Sequence[pd.DataFrame], formula: str) -> list[object]:
-    """Fit the same OLS regression (statsmodels formula) to each completed data set.
-
-    Parameters
-    ----------
-    datasets : sequence of pandas.DataFrame
-        Completed data sets, e.g. from :func:`companion.mice_impute` or
-        :func:`companion.completed_datasets`. The variables in ``formula``
-        must have no missing values (rows are never dropped silently).
-    formula : str
-        A statsmodels/patsy formula such as ``"chl ~ age + bmi"``.
-
-    Returns
-    -------
-    list of statsmodels RegressionResults
-        One fit per data set, ready for :func:`pool`.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from companion import fit_ols
-    >>> data = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [1.0, 3.0, 5.0, 7.0]})
-    >>> [round(float(b), 6) for b in fit_ols([data], "y ~ x")[0].params]
-    [1.0, 2.0]
-    """
-    if not isinstance(formula, str) or "~" not in formula:
-        raise ValueError(f"`formula` must be a string like 'y ~ x', got {formula!r}.")
-    if isinstance(datasets, pd.DataFrame) or not isinstance(datasets, Sequence):
-        raise TypeError(
-            f"`datasets` must be a list of DataFrames, got {type(datasets).__name__}."
-        )
-    if len(datasets) == 0:
-        raise ValueError("`datasets` is empty.")
-    import statsmodels.formula.api as smf
-    from statsmodels.tools.sm_exceptions import MissingDataError
-
-    try:
-        from patsy import PatsyError
-    except ImportError:  # pragma: no cover - statsmodels can use formulaic instead
-        PatsyError = MissingDataError  # noqa: N806
-
-    fits = []
-    for position, data in enumerate(datasets):
-        if not isinstance(data, pd.DataFrame):
-            raise TypeError(
-                f"`datasets[{position}]` must be a DataFrame, got {type(data).__name__}."
-            )
-        try:
-            fits.append(smf.ols(formula, data, missing="raise").fit())
-        except (MissingDataError, PatsyError) as error:
-            if "missing" not in str(error).lower():
-                raise
-            raise ValueError(
-                f"`datasets[{position}]` has missing values in the variables of `formula`; "
-                "impute them first (or use companion.complete_case and report the drop)."
-            ) from None
-    return fits
-
-
 def imputations_needed(fmi: float, *, cv: float = 0.05) -> dict[str, int]:
     r"""Numbers of imputations suggested by three rules of thumb.
 
@@ -493,7 +455,7 @@ def imputations_needed(fmi: float, *, cv: float = 0.05) -> dict[str, int]:
 
     Examples
     --------
-    >>> from companion.rubin import imputations_needed
+    >>> from companion.missing.pool import imputations_needed
     >>> imputations_needed(0.3)
     {'efficiency': 30, 'white': 30, 'von_hippel': 19}
     """
@@ -507,4 +469,3 @@ def imputations_needed(fmi: float, *, cv: float = 0.05) -> dict[str, int]:
         "white": max(2, white),
         "von_hippel": max(2, von_hippel),
     }
-

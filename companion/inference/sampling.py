@@ -14,16 +14,18 @@ import os
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from companion._validation import SeedLike, check_count, check_probability, check_rng
+from companion._random import DEFAULT_SEED, sampler_seed
+from companion._validation import check_count, check_probability
 
 if TYPE_CHECKING:
     import pymc as pm
     import xarray as xr
 
-__all__ = ["DEFAULT_SEED", "NUTS_SAMPLERS", "sample", "sample_prior_predictive"]
-
-#: Seed used when none is given, so that a chapter rendered twice matches.
-DEFAULT_SEED = 2026
+__all__ = [
+    "NUTS_SAMPLERS",
+    "sample",
+    "sample_prior_predictive",
+]
 
 
 @contextmanager
@@ -36,12 +38,6 @@ def _quiet_pymc():
         yield
     finally:
         logger.setLevel(level)
-
-
-def sampler_seed(seed: SeedLike) -> int:
-    """One reproducible int seed for PyMC or nutpie from a seed or Generator."""
-    rng = check_rng(DEFAULT_SEED if seed is None else seed)
-    return int(rng.integers(2**31))
 
 
 NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro", "blackjax")
@@ -119,7 +115,7 @@ def sample(
     """
     import pymc as pm
 
-    from companion.models import is_marginal, recover_group_means
+    from companion.hierarchical.models import is_marginal, recover_group_means
 
     check_count(draws, "draws", 1)
     check_count(tune, "tune", 0)

@@ -20,7 +20,16 @@ import numpy as np
 
 from companion._validation import check_real
 
-__all__ = ["LocationPrior", "ScalePrior", "auto_priors", "location_prior", "scale_prior"]
+__all__ = [
+    "AUTO_WIDTH",
+    "LocationPrior",
+    "SCALE_FAMILIES",
+    "ScalePrior",
+    "auto_priors",
+    "pymc_distribution",
+    "location_prior",
+    "scale_prior",
+]
 
 SCALE_FAMILIES = ("half-normal", "half-cauchy")
 
@@ -84,7 +93,17 @@ class ScalePrior:
 
 
 def location_prior(spec: object, name: str) -> LocationPrior:
-    """Parse ``None`` or ``(mean, sd)`` into a :class:`LocationPrior`."""
+    """Parse ``None`` (flat) or ``(mean, sd)`` into a :class:`LocationPrior`.
+
+    ``name`` is the argument's name, used in the error message.
+
+    Examples
+    --------
+    >>> location_prior((75, 25), "mu_prior")
+    LocationPrior(mean=75.0, sd=25.0)
+    >>> location_prior(None, "mu_prior").flat
+    True
+    """
     if spec is None:
         return LocationPrior()
     if isinstance(spec, LocationPrior):
@@ -97,7 +116,15 @@ def location_prior(spec: object, name: str) -> LocationPrior:
 
 
 def scale_prior(spec: object, name: str) -> ScalePrior:
-    """Parse ``"uniform"`` or ``(family, scale)`` into a :class:`ScalePrior`."""
+    """Parse ``"uniform"`` or ``(family, scale)`` into a :class:`ScalePrior`.
+
+    ``name`` is the argument's name, used in the error message.
+
+    Examples
+    --------
+    >>> scale_prior(("half-normal", 20), "tau_prior")
+    ScalePrior(family='half-normal', scale=20.0)
+    """
     if isinstance(spec, ScalePrior):
         return spec
     if spec == "uniform":
@@ -121,7 +148,7 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
 
     Examples
     --------
-    >>> from companion.priors import auto_priors
+    >>> from companion.hierarchical.priors import auto_priors
     >>> loc, scale = auto_priors(np.array([60.0, 70.0, 80.0]))
     >>> loc.describe(), scale.describe()
     ('Normal(70, 25)', 'HalfNormal(25)')
@@ -132,3 +159,30 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
     spread = np.sqrt(variance) if variance > 0 else 1.0
     width = AUTO_WIDTH * spread
     return LocationPrior(float(np.mean(y)), width), ScalePrior("half-normal", width)
+
+
+def pymc_distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
+    """The PyMC distribution named ``name`` that a prior specification describes.
+
+    Call it inside a model context; keyword arguments (e.g. ``dims``) go to
+    the distribution.
+
+    Examples
+    --------
+    >>> import pymc as pm
+    >>> with pm.Model():
+    ...     tau = pymc_distribution("tau", scale_prior(("half-normal", 20), "tau_prior"))
+    >>> tau.owner.op.name
+    'halfnormal'
+    """
+    import pymc as pm
+
+    if isinstance(prior, LocationPrior):
+        if prior.flat:
+            return pm.Flat(name, **kwargs)
+        return pm.Normal(name, prior.mean, prior.sd, **kwargs)
+    if prior.family == "uniform":
+        return pm.HalfFlat(name, **kwargs)
+    if prior.family == "half-normal":
+        return pm.HalfNormal(name, sigma=prior.scale, **kwargs)
+    return pm.HalfCauchy(name, beta=prior.scale, **kwargs)

@@ -1,0 +1,27 @@
+"""Data sets: shipped with the package (no download) and simulated with a known truth."""
+
+from __future__ import annotations
+
+from companion.datasets.shipped import (
+    efron_morris,
+    eight_schools,
+    nhanes,
+)
+from companion.datasets.simulate import (
+    COVARIATE_SCHOOL_SIZES,
+    SCHOOL_SIZES,
+    simulate_regression,
+    simulate_schools,
+    simulate_schools_with_covariate,
+)
+
+__all__ = [
+    "COVARIATE_SCHOOL_SIZES",
+    "SCHOOL_SIZES",
+    "efron_morris",
+    "eight_schools",
+    "nhanes",
+    "simulate_regression",
+    "simulate_schools",
+    "simulate_schools_with_covariate",
+]

@@ -1,0 +1,68 @@
+"""Analyse each completed data set: the step between imputation and pooling (mice's ``with``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+__all__ = [
+    "fit_ols",
+]
+
+
+def fit_ols(datasets: Sequence[pd.DataFrame], formula: str) -> list[object]:
+    """Fit the same OLS regression (statsmodels formula) to each completed data set.
+
+    Parameters
+    ----------
+    datasets : sequence of pandas.DataFrame
+        Completed data sets, e.g. from :func:`companion.mice_impute` or
+        :func:`companion.completed_datasets`. The variables in ``formula``
+        must have no missing values (rows are never dropped silently).
+    formula : str
+        A statsmodels/patsy formula such as ``"chl ~ age + bmi"``.
+
+    Returns
+    -------
+    list of statsmodels RegressionResults
+        One fit per data set, ready for :func:`pool`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from companion import fit_ols
+    >>> data = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [1.0, 3.0, 5.0, 7.0]})
+    >>> [round(float(b), 6) for b in fit_ols([data], "y ~ x")[0].params]
+    [1.0, 2.0]
+    """
+    if not isinstance(formula, str) or "~" not in formula:
+        raise ValueError(f"`formula` must be a string like 'y ~ x', got {formula!r}.")
+    if isinstance(datasets, pd.DataFrame) or not isinstance(datasets, Sequence):
+        raise TypeError(f"`datasets` must be a list of DataFrames, got {type(datasets).__name__}.")
+    if len(datasets) == 0:
+        raise ValueError("`datasets` is empty.")
+    import statsmodels.formula.api as smf
+    from statsmodels.tools.sm_exceptions import MissingDataError
+
+    try:
+        from patsy import PatsyError
+    except ImportError:  # pragma: no cover - statsmodels can use formulaic instead
+        PatsyError = MissingDataError  # noqa: N806
+
+    fits = []
+    for position, data in enumerate(datasets):
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(
+                f"`datasets[{position}]` must be a DataFrame, got {type(data).__name__}."
+            )
+        try:
+            fits.append(smf.ols(formula, data, missing="raise").fit())
+        except (MissingDataError, PatsyError) as error:
+            if "missing" not in str(error).lower():
+                raise
+            raise ValueError(
+                f"`datasets[{position}]` has missing values in the variables of `formula`; "
+                "impute them first (or use companion.complete_case and report the drop)."
+            ) from None
+    return fits

@@ -1,0 +1,234 @@
+"""Plots of hierarchical models: group data, exact posteriors, group estimates and ranks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from companion.plots.style import POOLING_COLORS, SCENARIO_COLORS, short_label
+
+__all__ = [
+    "plot_exact_posterior",
+    "plot_rank_probabilities",
+    "plot_school_data",
+    "plot_school_estimates",
+]
+
+
+def plot_exact_posterior(post, tau_draws: np.ndarray | None = None, tau_max: float | None = None):
+    r"""Marginal posterior of :math:`\tau` and conditional means :math:`E(\theta_j \mid \tau, y)`.
+
+    Parameters
+    ----------
+    post : companion.hierarchical.NormalNormalPosterior
+        From :func:`companion.normal_normal_posterior`.
+    tau_draws : numpy.ndarray, optional
+        MCMC draws of :math:`\tau` to overlay as a histogram.
+    tau_max : float, optional
+        Right end of the :math:`\tau` axis; by default the 99th percentile.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: :math:`p(\tau \mid y)`; right: each group's conditional
+        posterior mean against :math:`\tau`, labelled at the right edge.
+
+    Examples
+    --------
+    >>> from companion import normal_normal_posterior
+    >>> fig = plot_exact_posterior(normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0))
+    >>> len(fig.axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+
+    tau_max = float(post.tau_quantile(0.99)) if tau_max is None else tau_max
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.8))
+    shown = post.tau <= tau_max
+    if tau_draws is not None:
+        left.hist(tau_draws[tau_draws <= tau_max], bins=40, density=True, color="tab:blue",
+                  alpha=0.35, label="MCMC draws")  # fmt: skip
+        # Draws beyond tau_max are left out, so rescale the histogram to their share.
+        for patch in left.patches:
+            patch.set_height(patch.get_height() * np.mean(tau_draws <= tau_max))
+    left.plot(post.tau[shown], post.density[shown], color="black", label="exact")
+    left.set_xlabel(r"Between-group sd $\tau$")
+    left.set_ylabel(r"$p(\tau \mid y)$")
+    left.legend(frameon=False)
+
+    grid = np.linspace(0, tau_max, 200)
+    means, _ = post.theta_given_tau(grid)
+    for j, label in enumerate(post.groups):
+        line = right.plot(grid, means[:, j])[0]
+        right.annotate(str(label), (grid[-1], means[-1, j]), xytext=(3, 0),
+                       textcoords="offset points", va="center", color=line.get_color())  # fmt: skip
+    right.set_xlabel(r"Between-group sd $\tau$")
+    right.set_ylabel(r"$E(\theta_j \mid \tau, y)$")
+    fig.tight_layout()
+    return fig
+
+
+def plot_school_data(
+    data,
+    *,
+    truth=None,
+    group: str = "school",
+    outcome: str = "score",
+    population_mean: float | None = None,
+    ax=None,
+    seed: int = 0,
+):
+    """Individual outcomes by group, with each group's sample mean (and true mean).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit, with columns ``group`` and ``outcome``.
+    truth : pandas.Series, optional
+        True group means indexed by group, drawn as diamonds.
+    group, outcome : str, default "school", "score"
+    population_mean : float, optional
+        Drawn as a dashed horizontal line (e.g. the simulation's alpha).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure otherwise.
+    seed : int, default 0
+        Seed of the horizontal jitter of the points.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from companion import simulate_schools
+    >>> data, truth = simulate_schools(seed=1, return_truth=True)
+    >>> fig = plot_school_data(data, truth=truth, population_mean=75)
+    >>> fig.axes[0].get_ylabel()
+    'score'
+    >>> plt.close(fig)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from companion.hierarchical.models import grouped_data
+
+    d = grouped_data(data, group=group, outcome=outcome)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
+    rng = np.random.default_rng(seed)
+    positions = np.arange(d.n_groups)
+    ax.scatter(d.group_idx + rng.uniform(-0.2, 0.2, d.y.size), d.y, s=12, alpha=0.5,
+               color="tab:blue", linewidths=0, label="student")  # fmt: skip
+    ax.scatter(positions, d.group_means(), marker="_", s=600, linewidths=2.5, color="black",
+               label="sample mean", zorder=3)  # fmt: skip
+    if truth is not None:
+        true_values = truth.reindex(d.groups).to_numpy(dtype=float)
+        ax.scatter(positions, true_values, marker="D", s=36, color=POOLING_COLORS["truth"],
+                   label="true mean", zorder=4)  # fmt: skip
+    if population_mean is not None:
+        ax.axhline(population_mean, linestyle="--", color="grey", linewidth=1)
+    ax.set_xticks(positions, [short_label(g) for g in d.groups])
+    ax.set_xlabel(group)
+    ax.set_ylabel(outcome)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False,
+              fontsize="small")  # fmt: skip
+    return ax.figure
+
+
+def plot_school_estimates(estimates, truth=None, *, xlabel: str = "school mean"):
+    """Posterior intervals of each group's mean under several scenarios, with the truth.
+
+    Parameters
+    ----------
+    estimates : mapping of str to pandas.DataFrame
+        Scenario name -> table indexed by group with columns ``mean``,
+        ``lower`` and ``upper``; all tables cover the same groups.
+    truth : pandas.Series, optional
+        True values by group, drawn as diamonds; the groups are sorted by it.
+    xlabel : str, default "school mean"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from companion.plots import plot_school_estimates
+    >>> t = pd.DataFrame({"mean": [70.0, 80.0], "lower": [65.0, 75.0],
+    ...                   "upper": [75.0, 85.0]}, index=["A", "B"])
+    >>> fig = plot_school_estimates({"complete": t}, truth=pd.Series([71.0, 79.0], ["A", "B"]))
+    """
+    import matplotlib.pyplot as plt
+
+    names = list(estimates)
+    groups = list(estimates[names[0]].index)
+    if truth is not None:
+        groups = list(truth.reindex(groups).sort_values().index)
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(groups) + 1.4), layout="constrained")
+    positions = np.arange(len(groups))
+    step = 0.7 / max(len(names), 1)
+    for k, name in enumerate(names):
+        table = estimates[name].loc[groups]
+        offset = (k - (len(names) - 1) / 2) * step
+        ax.errorbar(table["mean"], positions + offset,
+                    xerr=[table["mean"] - table["lower"], table["upper"] - table["mean"]],
+                    fmt="o", markersize=3.5, linewidth=1, color=SCENARIO_COLORS[k % 5],
+                    label=name)  # fmt: skip
+    if truth is not None:
+        ax.scatter(truth.loc[groups], positions, marker="D", s=28, color="gold",
+                   edgecolor="black", linewidths=0.6, zorder=4, label="truth")  # fmt: skip
+    ax.set_yticks(positions, [str(g) for g in groups])
+    ax.set_xlabel(xlabel)
+    ax.legend(frameon=False, ncols=len(names) + 1, loc="lower center",
+              bbox_to_anchor=(0.5, 1.0))  # fmt: skip
+    return fig
+
+
+def plot_rank_probabilities(tables, *, order=None):
+    """Heat maps of the posterior rank probabilities of each group, one per scenario.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Scenario name -> :func:`companion.hierarchical.school_ranks` table (groups by ranks).
+    order : sequence, optional
+        Order of the groups from top to bottom (e.g. by true rank); default
+        the first table's index.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.hierarchical import school_ranks
+    >>> from companion.plots import plot_rank_probabilities
+    >>> draws = np.random.default_rng(1).normal([0.0, 1.0, 2.0], 1.0, size=(200, 3))
+    >>> fig = plot_rank_probabilities({"toy": school_ranks(draws)})
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import PowerNorm
+
+    names = list(tables)
+    first = tables[names[0]]
+    order = list(first.index) if order is None else list(order)
+    n_ranks = first.shape[1]
+    fig, axes = plt.subplots(1, len(names), figsize=(3.3 * len(names) + 1.0, 0.22 * len(order)
+                             + 1.6), sharey=True, layout="constrained", squeeze=False)  # fmt: skip
+    image = None
+    for ax, name in zip(axes[0], names, strict=True):
+        values = tables[name].loc[order].to_numpy(dtype=float)
+        # A square-root colour scale keeps probabilities of 0.05 to 0.3 visible.
+        image = ax.imshow(values, cmap="Greys", norm=PowerNorm(0.5, vmin=0, vmax=1),
+                          aspect="auto",
+                          extent=(0.5, n_ranks + 0.5, len(order) - 0.5, -0.5))  # fmt: skip
+        ax.set_title(name)
+        ax.set_xlabel("rank (1 = best)")
+        ticks = [1, *range(5, n_ranks + 1, 5)]
+        ax.set_xticks(ticks)
+    axes[0, 0].set_yticks(range(len(order)), [str(g) for g in order])
+    bar = fig.colorbar(image, ax=axes[0].tolist(), shrink=0.8, label="posterior probability")
+    bar.set_ticks([0, 0.05, 0.2, 0.5, 1])
+    return fig
