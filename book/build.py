@@ -119,20 +119,39 @@ def share_executed_results(root: Path = ROOT, source: str = "typ", target: str =
     return copied
 
 
-def _run(command: list[str], env: dict, log) -> None:
+_PROGRESS = re.compile(r"\[\s*\d+/\d+\]\s+(\S+\.qmd)")
+
+
+def _run(command: list[str], env: dict, log) -> dict[str, float]:
+    """Run Quarto, echoing and logging its output; return seconds spent per file.
+
+    A file's time runs from Quarto's ``[ i/n] file`` line to the next one
+    (or to the end of the run): executing the chapter, if it is not frozen,
+    and converting it.
+    """
     log.write(f"$ {' '.join(command)}\n")
     log.flush()
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+    seconds: dict[str, float] = {}
+    current, started = None, time.perf_counter()
     for line in process.stdout:
         sys.stdout.write(line)
         log.write(line)
+        if match := _PROGRESS.search(re.sub(r"\x1b\[[0-9;]*m", "", line)):
+            now = time.perf_counter()
+            if current:
+                seconds[current] = now - started
+            current, started = match.group(1), now
+    if current:
+        seconds[current] = time.perf_counter() - started
     if process.wait() != 0:
         log.flush()
         raise BuildError(
             f"'{' '.join(command)}' failed (exit {process.returncode}); see {LOG.name}"
         )
+    return seconds
 
 
 def build() -> None:
@@ -144,13 +163,17 @@ def build() -> None:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     start = time.perf_counter()
     with LOG.open("w") as log:
-        _run([quarto, "render", "--to", "typst"], env, log)
+        per_file = _run([quarto, "render", "--to", "typst"], env, log)
         shared = share_executed_results()
         log.write(f"book/build.py: executed results shared with the HTML pass: {shared} chapters\n")
         _run([quarto, "render", "--to", "html", "--no-clean"], env, log)
     out = ROOT / config["project"].get("output-dir", "_book")
     seconds = time.perf_counter() - start
-    print(f"Rendered in {seconds:.0f} s: {out / 'index.html'} and the PDF in {out}")
+    timing = "\n".join(f"  {s:6.1f} s  {f}" for f, s in per_file.items())
+    summary = f"Seconds per file in the PDF pass (executing what is not frozen):\n{timing}\n"
+    with LOG.open("a") as log:
+        log.write(summary)
+    print(summary + f"Rendered in {seconds:.0f} s: {out / 'index.html'} and the PDF in {out}")
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ Importing this module, inside the chapter's Jupyter kernel:
   index is not printed;
 - makes figures reproducible: fixed SVG element ids and no build date inside
   the SVG files (figure format and size are set in ``_quarto.yml``);
+- switches off ``companion``'s progress bars, which a page cannot animate;
 
 and it gives the chapters :func:`num`, which formats a number for prose.
 """
@@ -24,11 +25,14 @@ import pandas as pd
 from IPython import get_ipython
 from IPython.display import Markdown
 
+import companion
+
 __all__ = ["markdown_table", "num"]
 
 # matplotlib writes the build date into every SVG unless SOURCE_DATE_EPOCH is set.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 mpl.rcParams["svg.hashsalt"] = "bhm-book"
+companion.set_options(progressbar=False)
 
 
 def num(value: numbers.Real, spec: str = "") -> Markdown:

@@ -1,6 +1,6 @@
 """Type stub and the single list of companion's top-level names (read by lazy_loader)."""
 
-from . import datasets, hierarchical, inference, missing, plots
+from . import datasets, hierarchical, inference, missing, options, plots
 from .datasets import (
     efron_morris,
     eight_schools,
@@ -47,6 +47,7 @@ from .missing import (
     selection_model,
     tipping_point,
 )
+from .options import set_options
 
 __version__: str
 
@@ -72,6 +73,7 @@ __all__ = [
     "mean_impute",
     "mice_impute",
     "missing",
+    "options",
     "missing_pattern",
     "nhanes",
     "normal_normal_posterior",
@@ -89,6 +91,7 @@ __all__ = [
     "sample_prior_predictive",
     "sampler_diagnostics",
     "selection_model",
+    "set_options",
     "shrinkage_factors",
     "simulate_regression",
     "simulate_schools",

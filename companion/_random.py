@@ -7,11 +7,15 @@ from companion._validation import (
     check_rng,
 )
 
-#: Seed used when none is given, so that a chapter rendered twice matches.
+#: Default seed of the samplers (``sample``, ``sample_prior_predictive``): the
+#: same call gives the same draws unless a seed is passed.
 DEFAULT_SEED = 2026
 
 
 def sampler_seed(seed: SeedLike) -> int:
-    """One reproducible int seed for PyMC or nutpie from a seed or Generator."""
-    rng = check_rng(DEFAULT_SEED if seed is None else seed)
-    return int(rng.integers(2**31))
+    """One int seed for PyMC or nutpie from a seed, a Generator or ``None``.
+
+    ``None`` means fresh randomness, as everywhere in the package: a new
+    seed from the operating system's entropy on every call.
+    """
+    return int(check_rng(seed).integers(2**31))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 
 import pytest
 
@@ -154,3 +155,20 @@ def test_quarto_on_path_is_found(tmp_path, monkeypatch):
     fake_quarto(tmp_path / "quarto", "1.9.0")
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     assert build.find_quarto() == str(tmp_path / "quarto")
+
+
+def test_run_echoes_and_logs_quarto_and_times_each_file(tmp_path, capsys):
+    script = (
+        "print('\\x1b[1m[ 1/2] chapters/a.qmd\\x1b[0m'); print('done a'); print('[ 2/2] b.qmd')"
+    )
+    with (tmp_path / "log").open("w") as log:
+        seconds = build._run([sys.executable, "-c", script], dict(os.environ), log)
+    assert list(seconds) == ["chapters/a.qmd", "b.qmd"]
+    assert all(s >= 0 for s in seconds.values())
+    assert "done a" in (tmp_path / "log").read_text()
+    assert "done a" in capsys.readouterr().out
+
+
+def test_a_failing_quarto_run_is_a_build_error(tmp_path):
+    with (tmp_path / "log").open("w") as log, pytest.raises(build.BuildError, match="exit 3"):
+        build._run([sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ), log)

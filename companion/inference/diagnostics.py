@@ -24,6 +24,7 @@ import numpy as np
 
 from companion._random import DEFAULT_SEED, sampler_seed
 from companion._validation import check_count, check_mcmc_fit, check_probability
+from companion.options import resolve_progressbar
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -84,6 +85,7 @@ def sample_compiled(
     chains: int = 4,
     seed: int | np.random.Generator | None = DEFAULT_SEED,
     target_accept: float | None = None,
+    progressbar: bool | None = None,
 ) -> xr.DataTree:
     """Sample a model compiled by :func:`compile_model`, timing the sampling only.
 
@@ -96,9 +98,12 @@ def sample_compiled(
     chains : int, default 4
         At least 2, so that R-hat can be computed.
     seed : int, numpy.random.Generator or None, default 2026
-        The same seed gives the same draws.
+        The same seed gives the same draws; ``None`` draws a fresh seed.
     target_accept : float, optional
         NUTS target acceptance rate in (0, 1); nutpie's default is 0.8.
+    progressbar : bool, optional
+        Show nutpie's progress bar; by default as set by
+        :func:`companion.options.set_options`.
 
     Returns
     -------
@@ -131,7 +136,7 @@ def sample_compiled(
     idata = nutpie.sample(
         compiled, draws=draws, tune=tune, chains=chains,
         cores=min(chains, os.cpu_count() or 1), seed=sampler_seed(seed),
-        save_warmup=False, progress_bar=False, **kwargs,
+        save_warmup=False, progress_bar=resolve_progressbar(progressbar), **kwargs,
     )  # fmt: skip
     idata.posterior.attrs["sampling_time"] = time.perf_counter() - start
     return idata

@@ -1,7 +1,8 @@
 """Reproducible sampling with the defaults the book uses.
 
 :func:`sample` wraps :func:`pymc.sample` so that every fit in the book is
-seeded, quiet (no progress bars or log lines in rendered pages) and carries
+seeded, quiet (no log lines in rendered pages; progress bars as set by
+:func:`companion.options.set_options`) and carries
 what later steps need: the pointwise log-likelihood for LOO and, on request,
 posterior predictive draws.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from companion._random import DEFAULT_SEED, sampler_seed
 from companion._validation import check_count, check_probability
+from companion.options import resolve_progressbar
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -67,6 +69,7 @@ def sample(
     log_likelihood: bool = True,
     posterior_predictive: bool = False,
     nuts_sampler: str | None = None,
+    progressbar: bool | None = None,
     **kwargs,
 ) -> xr.DataTree:
     """Draw from the posterior of ``model`` with NUTS, reproducibly.
@@ -81,7 +84,8 @@ def sample(
         Independent chains (at least 2, so R-hat can be computed); run on at
         most as many processes as the machine has cores.
     seed : int, numpy.random.Generator or None, default 2026
-        The same seed gives the same draws.
+        The same seed gives the same draws; ``None`` draws a fresh seed
+        (as ``seed=None`` does everywhere in the package).
     target_accept : float, optional
         NUTS target acceptance rate in (0, 1); raise it (e.g. to 0.95) to
         shrink the step size when there are divergences.
@@ -96,6 +100,9 @@ def sample(
         one; they need the optional extra ``pip install "companion[jax]"``.
         All four sample the same posterior; the book uses nutpie, which is
         fastest on a CPU.
+    progressbar : bool, optional
+        Show the sampler's progress bar; by default as set by
+        :func:`companion.options.set_options` (on, unless switched off).
     **kwargs
         Passed on to :func:`pymc.sample`.
 
@@ -124,6 +131,7 @@ def sample(
         check_probability(target_accept, "target_accept")
     _check_nuts_sampler(nuts_sampler)
     random_seed = sampler_seed(seed)
+    progressbar = resolve_progressbar(progressbar)
     if target_accept is not None:
         kwargs.setdefault("nuts", {})["target_accept"] = target_accept
     idata = pm.sample(
@@ -132,7 +140,7 @@ def sample(
         chains=chains,
         cores=min(chains, os.cpu_count() or 1),
         random_seed=random_seed,
-        progressbar=False,
+        progressbar=progressbar,
         quiet=True,
         nuts_sampler=nuts_sampler,
         model=model,
@@ -141,12 +149,12 @@ def sample(
     if is_marginal(model):
         recover_group_means(idata, model, seed=random_seed + 2)
     if log_likelihood:
-        pm.compute_log_likelihood(idata, model=model, progressbar=False)
+        pm.compute_log_likelihood(idata, model=model, progressbar=progressbar)
     if posterior_predictive:
         with _quiet_pymc():
             pm.sample_posterior_predictive(
                 idata, model=model, extend_inferencedata=True, random_seed=random_seed + 1,
-                progressbar=False,
+                progressbar=progressbar,
             )  # fmt: skip
     return idata
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from companion._random import sampler_seed
 from companion._validation import SeedLike, check_count, check_rng, check_vector
+from companion.options import resolve_progressbar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -242,6 +243,7 @@ def simulation_based_calibration(
     tune: int = 500,
     var_names: Sequence[str] | None = None,
     seed: SeedLike = None,
+    progressbar: bool | None = None,
 ) -> pd.DataFrame:
     r"""Simulation-based calibration of a companion model fitted with NUTS.
 
@@ -269,6 +271,10 @@ def simulation_based_calibration(
         ``theta`` in the model. Vector parameters get one column per group,
         e.g. ``theta[School 1]``.
     seed : int, numpy.random.Generator or None
+        ``None`` draws a fresh seed.
+    progressbar : bool, optional
+        Show progress over the replicates; by default as set by
+        :func:`companion.options.set_options`.
 
     Returns
     -------
@@ -306,6 +312,10 @@ def simulation_based_calibration(
     per_chain = thin * math.ceil(n_draws / chains)
     draws: dict[str, list[np.ndarray]] = {key: [] for key in truth}
     divergences = []
+    if resolve_progressbar(progressbar):
+        from rich.progress import track
+
+        datasets = track(datasets, description="SBC replicates")
     for data in datasets:
         trace = nutpie.sample(
             compiled.with_data(y_obs=data), draws=per_chain, tune=tune, chains=chains,
