@@ -9,15 +9,15 @@ from .datasets import (
     simulate_schools,
 )
 from .hierarchical import (
+    complete_pooling_model,
+    group_estimates,
     hierarchical_covariate_model,
     hierarchical_model,
     james_stein,
+    no_pooling_model,
     normal_normal_posterior,
-    pooled_model,
-    pooling_estimates,
     recover_group_means,
     shrinkage_factors,
-    unpooled_model,
 )
 from .inference import (
     compare_loo,
@@ -80,8 +80,8 @@ __all__ = [
     "pareto_k",
     "plots",
     "pool",
-    "pooled_model",
-    "pooling_estimates",
+    "complete_pooling_model",
+    "group_estimates",
     "predict_new_group",
     "predict_new_unit",
     "recover_group_means",
@@ -97,5 +97,5 @@ __all__ = [
     "simulate_schools",
     "simulation_based_calibration",
     "tipping_point",
-    "unpooled_model",
+    "no_pooling_model",
 ]

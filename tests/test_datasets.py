@@ -148,7 +148,7 @@ def test_simulate_schools_is_reproducible():
 
 
 def test_simulate_schools_tau_zero_gives_equal_means():
-    _, truth = simulate_schools(tau=0, alpha=50, seed=1, return_truth=True)
+    _, truth = simulate_schools(tau=0, mu=50, seed=1, return_truth=True)
     assert (truth == 50).all()
 
 
@@ -157,7 +157,7 @@ def test_simulate_schools_tau_zero_gives_equal_means():
     [
         ({"tau": -1}, ValueError, "`tau` must be non-negative"),
         ({"sigma": 0}, ValueError, "`sigma` must be positive"),
-        ({"alpha": float("nan")}, ValueError, "`alpha` must be finite"),
+        ({"mu": float("nan")}, ValueError, "`mu` must be finite"),
         ({"n_per_school": []}, ValueError, "`n_per_school` must contain at least one"),
         ({"n_per_school": [4, 0]}, ValueError, r"`n_per_school\[1\]` is 0"),
         ({"n_per_school": [4, 2.5]}, TypeError, r"`n_per_school\[1\]` must be an integer"),
@@ -171,12 +171,12 @@ def test_simulate_schools_rejects_bad_input(kwargs, error, message):
 
 
 def test_simulate_schools_moments_match_parameters():
-    """Over S data sets the sample moments estimate alpha, tau and sigma.
+    """Over S data sets the sample moments estimate mu, tau and sigma.
 
     Tolerances are four Monte Carlo standard errors: for a mean of m normal
     draws the SE is sd / sqrt(m); for a variance it is var * sqrt(2 / (m - 1)).
     """
-    alpha, tau, sigma, n_sims = 75.0, 8.0, 12.0, 2000
+    mu, tau, sigma, n_sims = 75.0, 8.0, 12.0, 2000
     thetas, residuals, school2_means = [], [], []
     for seed in range(n_sims):
         data, truth = simulate_schools(seed=seed, return_truth=True)
@@ -185,7 +185,7 @@ def test_simulate_schools_moments_match_parameters():
         school2_means.append(data.loc[data["school"] == "School 2", "score"].mean())
     thetas, residuals = np.concatenate(thetas), np.concatenate(residuals)
 
-    assert abs(thetas.mean() - alpha) < 4 * tau / np.sqrt(thetas.size)
+    assert abs(thetas.mean() - mu) < 4 * tau / np.sqrt(thetas.size)
     assert abs(thetas.var(ddof=1) - tau**2) < 4 * tau**2 * np.sqrt(2 / (thetas.size - 1))
     assert abs(residuals.mean()) < 4 * sigma / np.sqrt(residuals.size)
     assert abs(residuals.var(ddof=1) - sigma**2) < 4 * sigma**2 * np.sqrt(2 / (residuals.size - 1))

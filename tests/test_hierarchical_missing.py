@@ -26,12 +26,12 @@ from companion import (
 from companion.datasets import simulate_schools_with_covariate
 from companion.hierarchical import (
     ampute_groups,
+    group_covariate,
+    group_ranks,
+    group_summaries,
+    group_summary,
     posterior_shrinkage,
     rank_summary,
-    school_covariate,
-    school_estimates,
-    school_ranks,
-    school_summaries,
 )
 
 SIGMA = 12.0
@@ -62,7 +62,7 @@ def exact_fit(missing_scores):
         incomplete, covariate=None, known_sigma=SIGMA, mu_prior=MU_PRIOR, tau_prior=TAU_PRIOR
     )
     fit = sample(model, draws=1500, tune=1000, chains=4, seed=3, log_likelihood=False)
-    summary = school_summaries(incomplete, sigma=SIGMA)
+    summary = group_summaries(incomplete, sigma=SIGMA)
     exact = normal_normal_posterior(
         summary["mean"], summary["se"], mu_prior=MU_PRIOR, tau_prior=TAU_PRIOR
     )
@@ -93,7 +93,7 @@ def test_simulation_is_seeded_and_consistent():
     pd.testing.assert_frame_equal(data, again)
     assert list(truth.columns) == ["n", "w", "theta"]
     # The covariate is constant within a school and equals the true w_j.
-    np.testing.assert_allclose(school_covariate(data).to_numpy(), truth["w"].to_numpy())
+    np.testing.assert_allclose(group_covariate(data).to_numpy(), truth["w"].to_numpy())
     sizes = data.groupby("school", observed=True).size()
     np.testing.assert_array_equal(sizes.to_numpy(), truth["n"].to_numpy())
 
@@ -103,7 +103,7 @@ def test_school_summaries_match_groupby():
         "school": ["b", "a", "b", "a", "b", "c"],
         "score": [1.0, np.nan, 3.0, 4.0, np.nan, np.nan],
     })  # fmt: skip
-    table = school_summaries(df, sigma=2.0)
+    table = group_summaries(df, sigma=2.0)
     assert list(table.index) == ["b", "a", "c"]  # order of appearance
     assert table["n"].tolist() == [3, 2, 1]
     assert table["n_observed"].tolist() == [2, 1, 0]
@@ -131,7 +131,7 @@ def test_ampute_groups_removes_whole_schools():
 def test_school_covariate_rejects_varying_values():
     df = pd.DataFrame({"school": ["a", "a", "b"], "w": [1.0, 2.0, 3.0], "score": [1.0] * 3})
     with pytest.raises(ValueError, match="varies within group"):
-        school_covariate(df)
+        group_covariate(df)
 
 
 # --- The model -------------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_imputing_scores_equals_exact_posterior_of_observed(exact_fit):
     # normal-normal posterior of the observed school means. MCMC means must agree
     # within 4 Monte Carlo standard errors (|z| > 4 has probability 6e-5 per school).
     fit, exact, _ = exact_fit
-    est = school_estimates(fit)
+    est = group_summary(fit)
     z = (est["mean"].to_numpy() - exact.theta_mean) / est["mcse"].to_numpy()
     assert np.all(np.abs(z) < 4), z
     # Posterior sds agree too: with ESS > 1000 the relative error of an sd is < 3%,
@@ -205,7 +205,7 @@ def test_covariate_model_recovers_gamma_and_imputes_w(covariate_case):
     assert gamma.std() < 2.5
     imputed = post["w_unobserved"]
     labels = list(imputed["w_missing"].to_numpy())
-    assert labels == list(school_covariate(incomplete).index[school_covariate(incomplete).isna()])
+    assert labels == list(group_covariate(incomplete).index[group_covariate(incomplete).isna()])
     mean = imputed.mean(("chain", "draw")).to_numpy()
     sd = imputed.std(("chain", "draw")).to_numpy()
     z = (mean - truth.loc[labels, "w"].to_numpy()) / sd
@@ -228,7 +228,7 @@ def test_covariate_model_recovers_gamma_and_imputes_w(covariate_case):
 
 def test_posterior_shrinkage_is_average_of_shrinkage_factors(covariate_case):
     incomplete, _, fit = covariate_case
-    n = school_summaries(incomplete)["n_observed"]
+    n = group_summaries(incomplete)["n_observed"]
     result = posterior_shrinkage(fit, n)
     tau = fit.posterior["tau"].to_numpy().ravel()
     sigma = fit.posterior["sigma"].to_numpy().ravel()
@@ -245,7 +245,7 @@ def test_posterior_shrinkage_is_average_of_shrinkage_factors(covariate_case):
 def test_school_ranks_match_direct_count():
     rng = np.random.default_rng(4)
     draws = rng.normal(np.arange(6.0), 2.0, size=(500, 6))
-    table = school_ranks(draws)
+    table = group_ranks(draws)
     np.testing.assert_allclose(table.sum(axis=1), 1.0)
     np.testing.assert_allclose(table.sum(axis=0), 1.0)
     ranks = rankdata(-draws, axis=1).astype(int)  # no ties in continuous draws
@@ -255,7 +255,7 @@ def test_school_ranks_match_direct_count():
     np.testing.assert_allclose(table[1].to_numpy(),
                                np.bincount(draws.argmax(axis=1), minlength=6) / 500)  # fmt: skip
     # Ascending ranks are the descending ones read backwards.
-    ascending = school_ranks(draws, descending=False)
+    ascending = group_ranks(draws, descending=False)
     np.testing.assert_allclose(ascending.to_numpy(), table.to_numpy()[:, ::-1])
     summary = rank_summary(draws, truth=pd.Series(np.arange(6.0)))
     np.testing.assert_allclose(summary["mean_rank"], table.to_numpy() @ np.arange(1, 7))
@@ -267,12 +267,12 @@ def test_school_ranks_match_direct_count():
 
 def test_school_ranks_of_a_fit_use_labels_and_all_draws(exact_fit):
     fit, _, summary = exact_fit
-    table = school_ranks(fit)
+    table = group_ranks(fit)
     assert list(table.index) == list(summary.index)
     theta = fit.posterior["theta"].stack(sample=("chain", "draw")).transpose("sample", ...)
-    direct = school_ranks(pd.DataFrame(theta.to_numpy(), columns=summary.index))
+    direct = group_ranks(pd.DataFrame(theta.to_numpy(), columns=summary.index))
     pd.testing.assert_frame_equal(table, direct, check_names=False)
-    da = school_ranks(fit.posterior["theta"])
+    da = group_ranks(fit.posterior["theta"])
     np.testing.assert_allclose(da.to_numpy(), table.to_numpy())
 
 
@@ -325,15 +325,15 @@ def test_model_rejects_bad_data():
 
 def test_summaries_and_ranks_reject_bad_input():
     with pytest.raises(ValueError, match="`outcome`='grade'"):
-        school_summaries(_toy(), outcome="grade")
+        group_summaries(_toy(), outcome="grade")
     with pytest.raises(ValueError, match="must be 2-D"):
-        school_ranks(np.zeros(5))
+        group_ranks(np.zeros(5))
     with pytest.raises(ValueError, match="at least 2 groups"):
-        school_ranks(np.zeros((5, 1)))
+        group_ranks(np.zeros((5, 1)))
     with pytest.raises(ValueError, match="contain NaN"):
-        school_ranks(np.array([[1.0, np.nan], [0.0, 1.0]]))
+        group_ranks(np.array([[1.0, np.nan], [0.0, 1.0]]))
     with pytest.raises(TypeError, match="`descending` must be a bool"):
-        school_ranks(np.zeros((3, 2)), descending="yes")
+        group_ranks(np.zeros((3, 2)), descending="yes")
     with pytest.raises(ValueError, match="`level` must be in"):
         rank_summary(np.zeros((3, 2)), level=1.5)
     with pytest.raises(ValueError, match="`truth` has no value"):
@@ -341,7 +341,7 @@ def test_summaries_and_ranks_reject_bad_input():
                      truth=pd.Series({"a": 1.0}))  # fmt: skip
     bad = xr.DataArray(np.zeros((2, 3, 2, 2)), dims=("chain", "draw", "s", "t"))
     with pytest.raises(ValueError, match="exactly one dimension"):
-        school_ranks(bad)
+        group_ranks(bad)
     with pytest.raises(ValueError, match="`column` must differ"):
         ampute_groups(_toy(), "school")
 
@@ -349,9 +349,9 @@ def test_summaries_and_ranks_reject_bad_input():
 def test_fit_helpers_reject_bad_input(exact_fit):
     fit, _, summary = exact_fit
     with pytest.raises(ValueError, match="`var_name`='beta' is not in the posterior"):
-        school_ranks(fit, "beta")
+        group_ranks(fit, "beta")
     with pytest.raises(ValueError, match="`var_name`='beta'"):
-        school_estimates(fit, "beta")
+        group_summary(fit, "beta")
     with pytest.raises(ValueError, match="positive group sizes"):
         posterior_shrinkage(fit, [0, 3])
     with pytest.raises(ValueError, match="pass the known `sigma`"):

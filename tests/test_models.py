@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 
 from companion import (
+    complete_pooling_model,
     eight_schools,
     hierarchical_model,
-    pooled_model,
+    no_pooling_model,
     sample,
     sample_prior_predictive,
     simulate_schools,
-    unpooled_model,
 )
 from companion.hierarchical import grouped_data
 
@@ -80,12 +80,12 @@ def test_auto_priors_scale_with_the_data():
 
 
 def test_pooled_model_shares_one_mean():
-    model = pooled_model(SCORES)
+    model = complete_pooling_model(SCORES)
     fn = model.compile_fn(model["theta"], inputs=[model["mu"]], on_unused_input="ignore")
     assert np.allclose(fn({"mu": 3.0}), 3.0) and fn({"mu": 3.0}).shape == (8,)
 
 
-@pytest.mark.parametrize("builder", [pooled_model, unpooled_model, hierarchical_model])
+@pytest.mark.parametrize("builder", [complete_pooling_model, no_pooling_model, hierarchical_model])
 @pytest.mark.parametrize(
     ("data", "kwargs", "message"),
     [
@@ -127,7 +127,7 @@ def test_hierarchical_specific_arguments():
 @pytest.fixture(scope="module")
 def unpooled_fit():
     # Flat priors on theta_j with known standard errors: theta_j | y ~ N(y_j, sigma_j^2) exactly.
-    return sample(unpooled_model(SCHOOLS, mu_prior=None, **SUMMARY), draws=1000, seed=3,
+    return sample(no_pooling_model(SCHOOLS, mu_prior=None, **SUMMARY), draws=1000, seed=3,
                   posterior_predictive=True)  # fmt: skip
 
 
@@ -150,7 +150,7 @@ def test_sample_adds_what_later_steps_need(unpooled_fit):
 
 
 def test_sample_is_reproducible():
-    model = pooled_model(SCHOOLS, **SUMMARY)
+    model = complete_pooling_model(SCHOOLS, **SUMMARY)
     a = sample(model, draws=20, tune=50, chains=2, seed=9, log_likelihood=False)
     b = sample(model, draws=20, tune=50, chains=2, seed=9, log_likelihood=False)
     assert np.array_equal(a.posterior["mu"], b.posterior["mu"])
@@ -162,4 +162,4 @@ def test_sample_is_reproducible():
 )
 def test_sample_rejects_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        sample(pooled_model(SCHOOLS, **SUMMARY), **kwargs)
+        sample(complete_pooling_model(SCHOOLS, **SUMMARY), **kwargs)

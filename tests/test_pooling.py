@@ -18,15 +18,15 @@ from book.figures.pooling import plot_pooling_panels, plot_pooling_risk
 from book.studies.pooling import pooling_risk, pooling_risk_grid, pooling_rmse
 from companion import (
     eight_schools,
+    group_estimates,
     hierarchical_model,
+    no_pooling_model,
     normal_normal_posterior,
-    pooling_estimates,
     sample,
     simulate_schools,
-    unpooled_model,
 )
 from companion.hierarchical.summaries import METHODS
-from companion.plots import plot_school_data
+from companion.plots import plot_group_data
 
 PRIORS = {"mu_prior": (70, 10), "tau_prior": ("half-normal", 10)}
 
@@ -49,11 +49,11 @@ def fake_fits():
     }
 
 
-# --- pooling_estimates ------------------------------------------------------------------------
+# --- group_estimates ------------------------------------------------------------------------
 
 
 def test_estimates_are_means_and_quantiles_of_the_draws(fake_fits):
-    table = pooling_estimates(fake_fits, prob=0.8)
+    table = group_estimates(fake_fits, prob=0.8)
     assert list(table.columns) == ["school", "method", "mean", "lower", "upper"]
     assert list(table["method"].cat.categories) == list(METHODS)
     for method, fit in fake_fits.items():
@@ -67,29 +67,29 @@ def test_estimates_are_means_and_quantiles_of_the_draws(fake_fits):
 
 def test_estimates_align_truth_by_label(fake_fits):
     truth = pd.Series([3.0, 1.0, 2.0], index=["School 3", "School 1", "School 2"])
-    table = pooling_estimates(fake_fits, truth=truth)
+    table = group_estimates(fake_fits, truth=truth)
     first = table[table["method"] == METHODS[0]]
     assert first["truth"].tolist() == [1.0, 2.0, 3.0]
-    table = pooling_estimates(fake_fits, truth=[1.0, 2.0, 3.0])
+    table = group_estimates(fake_fits, truth=[1.0, 2.0, 3.0])
     assert table["truth"].tolist() == [1.0, 2.0, 3.0] * 3
 
 
 def test_estimates_reject_bad_input(fake_fits):
     with pytest.raises(TypeError, match="`fits` must be a non-empty mapping"):
-        pooling_estimates({})
+        group_estimates({})
     with pytest.raises(TypeError, match="posterior group"):
-        pooling_estimates({"no pooling": np.zeros(3)})
+        group_estimates({"no pooling": np.zeros(3)})
     with pytest.raises(ValueError, match="no posterior variable 'mu'"):
-        pooling_estimates(fake_fits, var="mu")
+        group_estimates(fake_fits, var="mu")
     with pytest.raises(ValueError, match="`prob` must be in"):
-        pooling_estimates(fake_fits, prob=1.0)
+        group_estimates(fake_fits, prob=1.0)
     other = dict(fake_fits, extra=_fake_fit(np.zeros((2, 5, 3)), ["A", "B", "C"]))
     with pytest.raises(ValueError, match="all fits need the same groups"):
-        pooling_estimates(other)
+        group_estimates(other)
     with pytest.raises(ValueError, match="no value for group"):
-        pooling_estimates(fake_fits, truth=pd.Series([1.0], index=["School 1"]))
+        group_estimates(fake_fits, truth=pd.Series([1.0], index=["School 1"]))
     with pytest.raises(ValueError, match="`truth` has 2 values for 3 groups"):
-        pooling_estimates(fake_fits, truth=[1.0, 2.0])
+        group_estimates(fake_fits, truth=[1.0, 2.0])
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def eight_schools_fits():
     data = eight_schools()
     kwargs = {"outcome": "y", "se": "sigma"}
     return data, {
-        "no pooling": sample(unpooled_model(data, mu_prior=None, **kwargs), draws=1000,
+        "no pooling": sample(no_pooling_model(data, mu_prior=None, **kwargs), draws=1000,
                              tune=1000, chains=2, seed=11),
         "partial pooling": sample(hierarchical_model(data, mu_prior=(0, 20),
                                                      tau_prior=("half-normal", 10), **kwargs),
@@ -108,7 +108,7 @@ def eight_schools_fits():
 
 def test_estimates_of_mcmc_fits_match_the_exact_posterior(eight_schools_fits):
     data, fits = eight_schools_fits
-    table = pooling_estimates(fits).set_index(["method", "school"])["mean"]
+    table = group_estimates(fits).set_index(["method", "school"])["mean"]
     exact = normal_normal_posterior(data["y"], data["sigma"], mu_prior=(0, 20),
                                     tau_prior=("half-normal", 10))  # fmt: skip
     references = {"no pooling": (data["y"].to_numpy(), data["sigma"].to_numpy()),
@@ -297,7 +297,7 @@ def close_figures():
 
 def test_plot_school_data(close_figures):
     data, truth = simulate_schools(seed=1, return_truth=True)
-    fig = plot_school_data(data, truth=truth, population_mean=75)
+    fig = plot_group_data(data, truth=truth, population_mean=75)
     assert isinstance(fig, Figure) and len(fig.axes) == 1
     ax = fig.axes[0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("school", "score")
@@ -311,7 +311,7 @@ def test_plot_school_data(close_figures):
 
 def test_plot_pooling_panels(fake_fits, close_figures):
     data = simulate_schools([5, 6, 7], seed=2)
-    estimates = pooling_estimates(fake_fits, truth=[70.0, 75.0, 80.0])
+    estimates = group_estimates(fake_fits, truth=[70.0, 75.0, 80.0])
     fig = plot_pooling_panels(data, estimates, population_mean=74.0)
     assert isinstance(fig, Figure) and len(fig.axes) == 4
     titles = [ax.get_title(loc="left") for ax in fig.axes]
@@ -332,7 +332,7 @@ def test_plot_pooling_panels(fake_fits, close_figures):
 
 def test_plot_pooling_panels_needs_all_three_methods(fake_fits, close_figures):
     data = simulate_schools([5, 6, 7], seed=2)
-    estimates = pooling_estimates({"no pooling": fake_fits["no pooling"]})
+    estimates = group_estimates({"no pooling": fake_fits["no pooling"]})
     with pytest.raises(ValueError, match="lacks method"):
         plot_pooling_panels(data, estimates)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from companion.plots.hierarchical import plot_school_data
+from companion.plots.hierarchical import plot_group_data
 from companion.plots.style import POOLING_COLORS, short_label
 
 
@@ -27,7 +27,7 @@ def plot_pooling_panels(
     data : pandas.DataFrame
         Individual data with columns ``group`` and ``outcome``.
     estimates : pandas.DataFrame
-        Output of :func:`companion.pooling_estimates` for fits keyed
+        Output of :func:`companion.group_estimates` for fits keyed
         ``"no pooling"``, ``"partial pooling"`` and ``"complete pooling"``
         (with a ``truth`` column for (b) and (d) to show the truth).
     group, outcome : str, default "school", "score"
@@ -54,7 +54,7 @@ def plot_pooling_panels(
 
     wide, truth = _pool_wide(estimates, group)
     fig, axes = plt.subplots(2, 2, figsize=(10, 8.4), layout="constrained")
-    plot_school_data(data, truth=None, group=group, outcome=outcome,
+    plot_group_data(data, truth=None, group=group, outcome=outcome,
                      population_mean=population_mean, ax=axes[0, 0], seed=seed)  # fmt: skip
     axes[0, 0].set_title("(a) Scores by school", loc="left", fontsize="medium", pad=22)
     _pool_columns_panel(axes[0, 1], wide, truth, population_mean)
@@ -154,7 +154,7 @@ def _pool_wide(estimates, group):
     missing = [m for m in METHODS if m not in set(estimates["method"])]
     if missing:
         raise ValueError(
-            f"`estimates` lacks method(s) {missing}: pass pooling_estimates of fits keyed "
+            f"`estimates` lacks method(s) {missing}: pass group_estimates of fits keyed "
             f"{list(METHODS)}."
         )
     wide = estimates.pivot_table(index=group, columns="method", values=["mean", "lower", "upper"],

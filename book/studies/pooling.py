@@ -32,18 +32,18 @@ def _pooled_sd(scores: np.ndarray, codes: np.ndarray, means: np.ndarray, sizes) 
     return float(np.sqrt(residual @ residual / (sizes.sum() - sizes.size)))
 
 
-def _simulate_once(sizes, rng, *, alpha, tau, sigma, true_means):
+def _simulate_once(sizes, rng, *, mu, tau, sigma, true_means):
     """One data set: the true means, group sizes, group means and residual sd."""
     from companion.datasets.simulate import simulate_schools
 
     if true_means is None:
-        data, theta = simulate_schools(sizes, alpha=alpha, tau=tau, sigma=sigma, seed=rng,
+        data, theta = simulate_schools(sizes, mu=mu, tau=tau, sigma=sigma, seed=rng,
                                        return_truth=True)  # fmt: skip
         theta = theta.to_numpy()
         codes = data["school"].cat.codes.to_numpy()
         scores = data["score"].to_numpy()
     else:  # fixed means: centred noise from the same simulator, shifted by the truth
-        noise = simulate_schools(sizes, alpha=0.0, tau=0.0, sigma=sigma, seed=rng)
+        noise = simulate_schools(sizes, mu=0.0, tau=0.0, sigma=sigma, seed=rng)
         theta = true_means
         codes = noise["school"].cat.codes.to_numpy()
         scores = noise["score"].to_numpy() + theta[codes]
@@ -56,7 +56,7 @@ def pooling_risk(
     n_per_school: Sequence[int] | None = None,
     *,
     n_sims: int = 1000,
-    alpha: float = 75.0,
+    mu: float = 75.0,
     tau: float = 8.0,
     sigma: float = 12.0,
     true_means: Sequence[float] | None = None,
@@ -77,8 +77,8 @@ def pooling_risk(
       :math:`w_j = n_j / \hat\sigma^2`, which is the mean of all students;
     * **partial pooling**: the exact posterior mean of :math:`\theta_j` in
       the normal-normal model :math:`\bar y_j \sim \mathcal N(\theta_j,
-      \hat\sigma^2 / n_j)`, :math:`\theta_j \sim \mathcal N(\alpha, \tau^2)`
-      with priors ``mu_prior`` on :math:`\alpha` and ``tau_prior`` on
+      \hat\sigma^2 / n_j)`, :math:`\theta_j \sim \mathcal N(\mu, \tau^2)`
+      with priors ``mu_prior`` on :math:`\mu` and ``tau_prior`` on
       :math:`\tau`, from :func:`companion.normal_normal_posterior`.
 
     :math:`\hat\sigma` is the pooled within-school standard deviation of
@@ -92,13 +92,13 @@ def pooling_risk(
         (:data:`companion.datasets.SCHOOL_SIZES`). At least 2 schools.
     n_sims : int, default 1000
         Number of simulated data sets.
-    alpha, tau, sigma : float, default 75, 8, 12
+    mu, tau, sigma : float, default 75, 8, 12
         Population mean, between- and within-school standard deviations of
         the simulation (as in :func:`companion.simulate_schools`).
     true_means : array-like, optional
         Fix the school means at these values in every data set (risk given
         :math:`\theta`) instead of drawing them from
-        :math:`\mathcal N(\alpha, \tau^2)`; ``alpha`` is then only the
+        :math:`\mathcal N(\mu, \tau^2)`; ``mu`` is then only the
         reference point of the ``deviation`` column.
     sigma_known : bool, default False
         Use the true ``sigma`` rather than the pooled estimate.
@@ -116,7 +116,7 @@ def pooling_risk(
     pandas.DataFrame
         One row per data set, school and method: ``sim``, ``school``
         (ordered categorical), ``n`` (school size), ``truth``,
-        ``deviation`` (``truth - alpha``), ``method`` (ordered categorical,
+        ``deviation`` (``truth - mu``), ``method`` (ordered categorical,
         :data:`METHODS`), ``estimate`` and ``error`` (estimate minus truth).
 
     Examples
@@ -139,7 +139,7 @@ def pooling_risk(
     if n_groups < 2:
         raise ValueError(f"`n_per_school` needs at least 2 schools to pool, got {n_groups}.")
     n_sims = check_count(n_sims, "n_sims")
-    alpha = check_real(alpha, "alpha")
+    mu = check_real(mu, "mu")
     tau = check_real(tau, "tau", nonnegative=True)
     sigma = check_real(sigma, "sigma", positive=True)
     if not isinstance(sigma_known, bool):
@@ -159,7 +159,7 @@ def pooling_risk(
     truth = np.empty((n_sims, n_groups))
     estimates = np.empty((n_sims, len(METHODS), n_groups))
     for s in range(n_sims):
-        theta, means, sd = _simulate_once(sizes, rng, alpha=alpha, tau=tau, sigma=sigma,
+        theta, means, sd = _simulate_once(sizes, rng, mu=mu, tau=tau, sigma=sigma,
                                           true_means=true_means)  # fmt: skip
         se = (sigma if sigma_known else sd) / np.sqrt(n)
         weights = 1.0 / se**2
@@ -182,7 +182,7 @@ def pooling_risk(
         ),
         "estimate": estimates.ravel(),
     })  # fmt: skip
-    table.insert(4, "deviation", table["truth"] - alpha)
+    table.insert(4, "deviation", table["truth"] - mu)
     table["error"] = table["estimate"] - table["truth"]
     return table
 
@@ -202,7 +202,7 @@ def _check_risk(risk: object) -> pd.DataFrame:
 
 
 def _deviation_bins(risk: pd.DataFrame, bins: int) -> pd.Series:
-    """Equal-count bins of how far each true mean lies from alpha, labelled by their mean."""
+    """Equal-count bins of how far each true mean lies from mu, labelled by their mean."""
     import pandas as pd
 
     distance = risk["deviation"].abs()
@@ -254,7 +254,7 @@ def pooling_rmse(risk: pd.DataFrame, by: str | None = None, *, bins: int = 10) -
         its Monte Carlo standard error ``mcse``. ``"sim"``: the RMSE over
         the schools of each data set. ``"school"`` or ``"n"``: per school or
         school size, over data sets. ``"distance"``: by how far the true
-        school mean lies from ``alpha`` (:math:`|\theta_j - \alpha|`), in
+        school mean lies from ``mu`` (:math:`|\theta_j - \mu|`), in
         ``bins`` groups of equal size; ``distance`` is the mean of each bin.
     bins : int, default 10
         Number of distance bins (only for ``by="distance"``).

@@ -35,7 +35,7 @@ SCHOOL_SIZES: tuple[int, ...] = (20, 15, 25, 18, 22, 16, 19, 21)
 def simulate_schools(
     n_per_school: Sequence[int] = SCHOOL_SIZES,
     *,
-    alpha: float = 75.0,
+    mu: float = 75.0,
     tau: float = 8.0,
     sigma: float = 12.0,
     seed: SeedLike = None,
@@ -47,7 +47,7 @@ def simulate_schools(
 
     .. math::
 
-        \theta_j \sim \mathcal{N}(\alpha, \tau^2), \qquad
+        \theta_j \sim \mathcal{N}(\mu, \tau^2), \qquad
         y_{ij} \mid \theta_j \sim \mathcal{N}(\theta_j, \sigma^2),
 
     for school :math:`j = 1, \dots, J` and student :math:`i = 1, \dots, n_j`.
@@ -56,7 +56,7 @@ def simulate_schools(
     ----------
     n_per_school : sequence of int, default (20, 15, 25, 18, 22, 16, 19, 21)
         Number of students in each school; every school needs at least one.
-    alpha : float, default 75
+    mu : float, default 75
         Population mean of the school means.
     tau : float, default 8
         Between-school standard deviation (non-negative; 0 makes all
@@ -86,13 +86,13 @@ def simulate_schools(
     'School 1'
     """
     sizes = check_group_sizes(n_per_school, "n_per_school")
-    alpha = check_real(alpha, "alpha")
+    mu = check_real(mu, "mu")
     tau = check_real(tau, "tau", nonnegative=True)
     sigma = check_real(sigma, "sigma", positive=True)
     rng = check_rng(seed)
 
     names = [f"School {j + 1}" for j in range(len(sizes))]
-    theta = rng.normal(alpha, tau, size=len(sizes))
+    theta = rng.normal(mu, tau, size=len(sizes))
     school_index = np.repeat(np.arange(len(sizes)), sizes)
     scores = rng.normal(theta[school_index], sigma)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from companion.hierarchical.covariate import (
     ampute_groups,
+    group_covariate,
+    group_summaries,
     hierarchical_covariate_model,
-    school_covariate,
-    school_summaries,
 )
 from companion.hierarchical.exact import (
     NormalNormalPosterior,
@@ -15,12 +15,12 @@ from companion.hierarchical.exact import (
 from companion.hierarchical.models import (
     LIKELIHOODS,
     GroupedData,
+    complete_pooling_model,
     grouped_data,
     hierarchical_model,
     is_marginal,
-    pooled_model,
+    no_pooling_model,
     recover_group_means,
-    unpooled_model,
 )
 from companion.hierarchical.priors import (
     AUTO_WIDTH,
@@ -38,11 +38,11 @@ from companion.hierarchical.shrinkage import (
 )
 from companion.hierarchical.summaries import (
     METHODS,
-    pooling_estimates,
+    group_estimates,
+    group_ranks,
+    group_summary,
     posterior_shrinkage,
     rank_summary,
-    school_estimates,
-    school_ranks,
 )
 
 __all__ = [
@@ -64,16 +64,16 @@ __all__ = [
     "james_stein",
     "location_prior",
     "normal_normal_posterior",
-    "pooled_model",
-    "pooling_estimates",
+    "complete_pooling_model",
+    "group_estimates",
     "posterior_shrinkage",
     "rank_summary",
     "recover_group_means",
     "scale_prior",
-    "school_covariate",
-    "school_estimates",
-    "school_ranks",
-    "school_summaries",
+    "group_covariate",
+    "group_summary",
+    "group_ranks",
+    "group_summaries",
     "shrinkage_factors",
-    "unpooled_model",
+    "no_pooling_model",
 ]

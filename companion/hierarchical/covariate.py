@@ -17,9 +17,9 @@ Optionally, a selection model for the outcome,
 lets missingness depend on the missing score itself (MNAR).
 
 The module also summarises what missing data do to a hierarchical model:
-per-school counts and observed means (:func:`school_summaries`), the
+per-school counts and observed means (:func:`group_summaries`), the
 posterior shrinkage factors (:func:`posterior_shrinkage`) and the posterior
-distribution of the schools' ranks (:func:`school_ranks`,
+distribution of the schools' ranks (:func:`group_ranks`,
 :func:`rank_summary`).
 """
 
@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ampute_groups",
     "hierarchical_covariate_model",
-    "school_covariate",
-    "school_summaries",
+    "group_covariate",
+    "group_summaries",
 ]
 
 
@@ -108,7 +108,7 @@ def _groups(data: pd.DataFrame, group: object) -> tuple[np.ndarray, pd.Index]:
     return codes, index
 
 
-def school_covariate(
+def group_covariate(
     data: pd.DataFrame, covariate: str = "w", *, group: str = "school"
 ) -> pd.Series:
     """One value of a group-level covariate per group, NaN where it is missing.
@@ -138,7 +138,7 @@ def school_covariate(
     --------
     >>> import numpy as np, pandas as pd
     >>> df = pd.DataFrame({"school": ["a", "a", "b"], "w": [0.5, 0.5, np.nan]})
-    >>> school_covariate(df).tolist()
+    >>> group_covariate(df).tolist()
     [0.5, nan]
     """
     data = _check_data(data)
@@ -157,7 +157,7 @@ def school_covariate(
     return pd.Series(per_group.to_numpy(), index=index, name=covariate)
 
 
-def school_summaries(
+def group_summaries(
     data: pd.DataFrame,
     *,
     group: str = "school",
@@ -187,7 +187,7 @@ def school_summaries(
     >>> import numpy as np, pandas as pd
     >>> df = pd.DataFrame({"school": ["a", "a", "b", "b"],
     ...                    "score": [70.0, np.nan, 80.0, 90.0]})
-    >>> school_summaries(df)[["n", "n_observed", "mean"]].to_dict("list")
+    >>> group_summaries(df)[["n", "n_observed", "mean"]].to_dict("list")
     {'n': [2, 2], 'n_observed': [1, 2], 'mean': [70.0, 85.0]}
     """
     data = _check_data(data)
@@ -361,7 +361,7 @@ def hierarchical_covariate_model(
 
     w = None
     if covariate is not None:
-        w = school_covariate(data, covariate, group=group).to_numpy()
+        w = group_covariate(data, covariate, group=group).to_numpy()
         n_w = int(np.isfinite(w).sum())
         if n_w == 0:
             raise ValueError(
@@ -428,7 +428,7 @@ def ampute_groups(
     """Remove a group-level covariate for whole groups, with :func:`companion.ampute`.
 
     The covariate and the ``depends_on`` columns are reduced to one row per
-    group (:func:`school_covariate`), amputed there, and the result is
+    group (:func:`group_covariate`), amputed there, and the result is
     written back to every row of the group: a school's covariate is either
     known or missing for all its students.
 
@@ -454,7 +454,7 @@ def ampute_groups(
     >>> from companion.datasets import simulate_schools_with_covariate
     >>> data = simulate_schools_with_covariate(seed=1)
     >>> out = ampute_groups(data, "w", prop=0.3, seed=2)
-    >>> int(school_covariate(out).isna().sum())
+    >>> int(group_covariate(out).isna().sum())
     8
     """
     from companion.missing.amputation import ampute
@@ -469,7 +469,7 @@ def ampute_groups(
         else ([depends_on] if isinstance(depends_on, str) else list(depends_on))
     )
     table = pd.DataFrame(
-        {c: school_covariate(data, c, group=group).to_numpy() for c in [column, *predictors]},
+        {c: group_covariate(data, c, group=group).to_numpy() for c in [column, *predictors]},
         index=index,
     )
     amputed = ampute(

@@ -47,9 +47,9 @@ __all__ = [
     "grouped_data",
     "hierarchical_model",
     "is_marginal",
-    "pooled_model",
+    "complete_pooling_model",
     "recover_group_means",
-    "unpooled_model",
+    "no_pooling_model",
 ]
 # fmt: skip
 
@@ -431,7 +431,7 @@ _PARAMETERS_DOC = """
 """
 
 
-def pooled_model(
+def complete_pooling_model(
     data: pd.DataFrame,
     *,
     group: str = "school",
@@ -452,8 +452,8 @@ def pooled_model(
 
     Examples
     --------
-    >>> from companion import pooled_model, simulate_schools
-    >>> model = pooled_model(simulate_schools(seed=1))
+    >>> from companion import complete_pooling_model, simulate_schools
+    >>> model = complete_pooling_model(simulate_schools(seed=1))
     >>> sorted(model.named_vars)
     ['group_idx', 'mu', 'sigma', 'theta', 'y', 'y_obs']
     """
@@ -463,7 +463,7 @@ def pooled_model(
     )  # fmt: skip
 
 
-def unpooled_model(
+def no_pooling_model(
     data: pd.DataFrame,
     *,
     group: str = "school",
@@ -487,8 +487,8 @@ def unpooled_model(
 
     Examples
     --------
-    >>> from companion import eight_schools, unpooled_model
-    >>> model = unpooled_model(eight_schools(), outcome="y", se="sigma")
+    >>> from companion import eight_schools, no_pooling_model
+    >>> model = no_pooling_model(eight_schools(), outcome="y", se="sigma")
     >>> model.coords["school"]
     ('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H')
     """
@@ -569,5 +569,5 @@ def hierarchical_model(
     )  # fmt: skip
 
 
-for _function in (pooled_model, unpooled_model, hierarchical_model):
+for _function in (complete_pooling_model, no_pooling_model, hierarchical_model):
     _function.__doc__ = _function.__doc__.replace("{parameters}", _PARAMETERS_DOC, 1)

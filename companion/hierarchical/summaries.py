@@ -1,6 +1,6 @@
 r"""Complete, no and partial pooling side by side: each model's estimate of each group.
 
-:func:`pooling_estimates` turns several fitted models into one tidy table of
+:func:`group_estimates` turns several fitted models into one tidy table of
 posterior means and central intervals per group, ready to compare or plot.
 """
 
@@ -25,11 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METHODS",
-    "pooling_estimates",
+    "group_estimates",
     "posterior_shrinkage",
     "rank_summary",
-    "school_estimates",
-    "school_ranks",
+    "group_summary",
+    "group_ranks",
 ]
 
 #: The three estimators, in the order tables and figures show them.
@@ -61,7 +61,7 @@ def _draws(fit: object, var: str, method: str) -> xr.DataArray:
     return draws
 
 
-def pooling_estimates(
+def group_estimates(
     fits: Mapping[str, object],
     *,
     truth: pd.Series | Sequence[float] | None = None,
@@ -98,7 +98,7 @@ def pooling_estimates(
     >>> from companion import hierarchical_model, sample, simulate_schools
     >>> data, truth = simulate_schools(seed=1, return_truth=True)
     >>> fit = sample(hierarchical_model(data), draws=200, tune=200)  # doctest: +SKIP
-    >>> table = pooling_estimates({"partial pooling": fit}, truth=truth)  # doctest: +SKIP
+    >>> table = group_estimates({"partial pooling": fit}, truth=truth)  # doctest: +SKIP
     >>> list(table.columns)  # doctest: +SKIP
     ['school', 'method', 'mean', 'lower', 'upper', 'truth']
     """
@@ -202,9 +202,7 @@ def _ranks(matrix: np.ndarray, descending: bool) -> np.ndarray:
     return ranks
 
 
-def school_ranks(
-    draws: object, var_name: str = "theta", *, descending: bool = True
-) -> pd.DataFrame:
+def group_ranks(draws: object, var_name: str = "theta", *, descending: bool = True) -> pd.DataFrame:
     r"""Posterior probability of each rank for each group.
 
     In every posterior draw the groups are ranked by ``var_name`` (rank 1
@@ -233,7 +231,7 @@ def school_ranks(
     --------
     >>> import numpy as np
     >>> draws = np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 2.0]])
-    >>> school_ranks(draws).to_numpy().tolist()
+    >>> group_ranks(draws).to_numpy().tolist()
     [[0.5, 0.0, 0.5], [0.5, 0.0, 0.5], [0.0, 1.0, 0.0]]
     """
     if not isinstance(descending, bool):
@@ -263,7 +261,7 @@ def rank_summary(
     Parameters
     ----------
     draws, var_name, descending
-        As in :func:`school_ranks`.
+        As in :func:`group_ranks`.
     level : float, default 0.9
         Probability of the central rank interval.
     truth : pandas.Series or mapping, optional
@@ -332,7 +330,7 @@ def posterior_shrinkage(
     idata : xarray.DataTree
         A fit with ``tau`` (and ``sigma`` unless given) in the posterior.
     n : pandas.Series or array-like of int
-        Observed units per group (e.g. ``school_summaries(...)["n_observed"]``),
+        Observed units per group (e.g. ``group_summaries(...)["n_observed"]``),
         all positive.
     sigma : float, optional
         Known within-group sd, for models fitted with ``known_sigma``.
@@ -345,7 +343,7 @@ def posterior_shrinkage(
     Examples
     --------
     >>> fit = sample(hierarchical_covariate_model(data), seed=1)  # doctest: +SKIP
-    >>> posterior_shrinkage(fit, school_summaries(data)["n_observed"])  # doctest: +SKIP
+    >>> posterior_shrinkage(fit, group_summaries(data)["n_observed"])  # doctest: +SKIP
     """
     posterior = check_posterior(idata)
     counts = np.asarray(n, dtype=float)
@@ -366,7 +364,7 @@ def posterior_shrinkage(
     return pd.Series(factors, index=index, name="shrinkage")
 
 
-def school_estimates(idata: object, var_name: str = "theta", *, level: float = 0.9) -> pd.DataFrame:
+def group_summary(idata: object, var_name: str = "theta", *, level: float = 0.9) -> pd.DataFrame:
     """Posterior mean, sd, central interval and Monte Carlo error per group.
 
     Parameters
@@ -387,7 +385,7 @@ def school_estimates(idata: object, var_name: str = "theta", *, level: float = 0
     Examples
     --------
     >>> fit = sample(hierarchical_covariate_model(data), seed=1)  # doctest: +SKIP
-    >>> school_estimates(fit).columns.tolist()  # doctest: +SKIP
+    >>> group_summary(fit).columns.tolist()  # doctest: +SKIP
     ['mean', 'sd', 'lower', 'upper', 'mcse']
     """
     import arviz as az

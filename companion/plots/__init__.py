@@ -12,9 +12,9 @@ from companion.plots.checking import (
 )
 from companion.plots.hierarchical import (
     plot_exact_posterior,
+    plot_group_data,
+    plot_group_estimates,
     plot_rank_probabilities,
-    plot_school_data,
-    plot_school_estimates,
 )
 from companion.plots.missing import (
     plot_coefficient_intervals,
@@ -44,8 +44,8 @@ __all__ = [
     "plot_prior_predictive",
     "plot_rank_probabilities",
     "plot_sbc_ranks",
-    "plot_school_data",
-    "plot_school_estimates",
+    "plot_group_data",
+    "plot_group_estimates",
     "plot_tipping_point",
     "short_label",
 ]

@@ -9,8 +9,8 @@ from companion.plots.style import POOLING_COLORS, SCENARIO_COLORS, short_label
 __all__ = [
     "plot_exact_posterior",
     "plot_rank_probabilities",
-    "plot_school_data",
-    "plot_school_estimates",
+    "plot_group_data",
+    "plot_group_estimates",
 ]
 
 
@@ -67,7 +67,7 @@ def plot_exact_posterior(post, tau_draws: np.ndarray | None = None, tau_max: flo
     return fig
 
 
-def plot_school_data(
+def plot_group_data(
     data,
     *,
     truth=None,
@@ -87,7 +87,7 @@ def plot_school_data(
         True group means indexed by group, drawn as diamonds.
     group, outcome : str, default "school", "score"
     population_mean : float, optional
-        Drawn as a dashed horizontal line (e.g. the simulation's alpha).
+        Drawn as a dashed horizontal line (e.g. the simulation's mu).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure otherwise.
     seed : int, default 0
@@ -102,7 +102,7 @@ def plot_school_data(
     >>> import matplotlib.pyplot as plt
     >>> from companion import simulate_schools
     >>> data, truth = simulate_schools(seed=1, return_truth=True)
-    >>> fig = plot_school_data(data, truth=truth, population_mean=75)
+    >>> fig = plot_group_data(data, truth=truth, population_mean=75)
     >>> fig.axes[0].get_ylabel()
     'score'
     >>> plt.close(fig)
@@ -135,7 +135,7 @@ def plot_school_data(
     return ax.figure
 
 
-def plot_school_estimates(estimates, truth=None, *, xlabel: str = "school mean"):
+def plot_group_estimates(estimates, truth=None, *, xlabel: str = "school mean"):
     """Posterior intervals of each group's mean under several scenarios, with the truth.
 
     Parameters
@@ -154,10 +154,10 @@ def plot_school_estimates(estimates, truth=None, *, xlabel: str = "school mean")
     Examples
     --------
     >>> import pandas as pd
-    >>> from companion.plots import plot_school_estimates
+    >>> from companion.plots import plot_group_estimates
     >>> t = pd.DataFrame({"mean": [70.0, 80.0], "lower": [65.0, 75.0],
     ...                   "upper": [75.0, 85.0]}, index=["A", "B"])
-    >>> fig = plot_school_estimates({"complete": t}, truth=pd.Series([71.0, 79.0], ["A", "B"]))
+    >>> fig = plot_group_estimates({"complete": t}, truth=pd.Series([71.0, 79.0], ["A", "B"]))
     """
     import matplotlib.pyplot as plt
 
@@ -191,7 +191,7 @@ def plot_rank_probabilities(tables, *, order=None):
     Parameters
     ----------
     tables : mapping of str to pandas.DataFrame
-        Scenario name -> :func:`companion.hierarchical.school_ranks` table (groups by ranks).
+        Scenario name -> :func:`companion.hierarchical.group_ranks` table (groups by ranks).
     order : sequence, optional
         Order of the groups from top to bottom (e.g. by true rank); default
         the first table's index.
@@ -203,10 +203,10 @@ def plot_rank_probabilities(tables, *, order=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from companion.hierarchical import school_ranks
+    >>> from companion.hierarchical import group_ranks
     >>> from companion.plots import plot_rank_probabilities
     >>> draws = np.random.default_rng(1).normal([0.0, 1.0, 2.0], 1.0, size=(200, 3))
-    >>> fig = plot_rank_probabilities({"toy": school_ranks(draws)})
+    >>> fig = plot_rank_probabilities({"toy": group_ranks(draws)})
     """
     import matplotlib.pyplot as plt
     from matplotlib.colors import PowerNorm
