@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from scipy import stats
 from scipy.stats import rankdata
 
 from companion import (
@@ -73,7 +74,7 @@ def exact_fit(missing_scores):
 def covariate_case():
     """40 schools of 25, w missing for about 30% of schools, 20% of scores missing (MCAR)."""
     data, truth = simulate_schools_with_covariate(
-        [25] * 40, gamma=5.0, tau=4.0, sigma=12.0, seed=7, return_truth=True
+        [25] * 40, beta=5.0, tau=4.0, sigma=12.0, seed=7, return_truth=True
     )
     incomplete = ampute_groups(data, "w", prop=0.3, seed=8)
     incomplete = ampute(incomplete, ["score"], prop=0.2, seed=9)
@@ -154,10 +155,37 @@ def test_model_structure_with_missing_values(missing_scores):
     _, incomplete = missing_scores
     model = hierarchical_covariate_model(incomplete, covariate=None, selection=True)
     names = {v.name for v in model.free_RVs}
-    assert {"score_unobserved", "phi0", "phi1"} <= names
+    assert {"score_unobserved", "gamma0", "gamma1"} <= names
     missing_rows = incomplete.index[incomplete["score"].isna()]
     assert list(model.coords["score_missing"]) == list(missing_rows)
     assert model.named_vars_to_dims["theta"] == ("school",)
+
+
+def test_selection_term_is_the_bernoulli_likelihood_of_responding():
+    # logit Pr(R = 1 | y) = gamma0 + gamma1 (y - m)/s, R = 1 where observed (the
+    # convention of selection_model): the potential must equal the Bernoulli
+    # log-likelihood of the response indicators written out independently.
+    from scipy.special import expit
+
+    data = _toy().drop(columns="w")
+    model = hierarchical_covariate_model(data, covariate=None, selection=True)
+    observed = data["score"].notna().to_numpy()
+    y = data["score"].to_numpy().copy()
+    y[~observed] = 64.0  # the value of the one missing score at this point
+    m, s = data["score"].mean(), data["score"].std()
+    g0, g1 = 0.3, 0.7
+    p_respond = expit(g0 + g1 * (y - m) / s)
+    expected = np.sum(np.where(observed, np.log(p_respond), np.log1p(-p_respond)))
+    # The selection model adds the priors of gamma0 ~ N(0, 2^2), gamma1 ~ N(0, 2^2)
+    # and the potential to the same model without it.
+    without = hierarchical_covariate_model(data, covariate=None)
+    point = {"mu": 73.0, "tau_log__": np.log(4.0), "z": np.array([0.5, -1.0, 0.2]),
+             "sigma_log__": np.log(9.0), "score_unobserved": np.array([64.0])}  # fmt: skip
+    with_selection = model.compile_logp()({**point, "gamma0": g0, "gamma1": g1})
+    priors = stats.norm.logpdf([g0, g1], 0.0, 2.0).sum()
+    got = with_selection - without.compile_logp()(point) - priors
+    # Two log densities of size ~50 are subtracted: rounding leaves ~1e-9.
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-7)
 
 
 def test_imputing_scores_equals_exact_posterior_of_observed(exact_fit):
@@ -193,16 +221,16 @@ def test_imputed_scores_are_centred_on_theta(exact_fit, missing_scores):
     assert checked == int((summary["n_observed"] < summary["n"]).sum()) >= 6
 
 
-def test_covariate_model_recovers_gamma_and_imputes_w(covariate_case):
+def test_covariate_model_recovers_beta_and_imputes_w(covariate_case):
     incomplete, truth, fit = covariate_case
     post = fit.posterior
     assert int(fit.sample_stats["diverging"].sum()) == 0
-    # gamma: the truth must lie within 3 posterior sds (a calibrated posterior
+    # beta: the truth must lie within 3 posterior sds (a calibrated posterior
     # misses by more with probability 0.003; MCSE is < 5% of the sd).
-    gamma = post["gamma"].to_numpy()
-    assert abs(gamma.mean() - 5.0) < 3 * gamma.std()
-    # The data identify gamma: its posterior sd is well below the prior sd of 'auto'.
-    assert gamma.std() < 2.5
+    beta = post["beta"].to_numpy()
+    assert abs(beta.mean() - 5.0) < 3 * beta.std()
+    # The data identify beta: its posterior sd is well below the prior sd of 'auto'.
+    assert beta.std() < 2.5
     imputed = post["w_unobserved"]
     labels = list(imputed["w_missing"].to_numpy())
     assert labels == list(group_covariate(incomplete).index[group_covariate(incomplete).isna()])

@@ -167,7 +167,7 @@ def simulate_schools_with_covariate(
     n_per_school: Sequence[int] = COVARIATE_SCHOOL_SIZES,
     *,
     mu: float = 75.0,
-    gamma: float = 5.0,
+    beta: float = 5.0,
     tau: float = 4.0,
     sigma: float = 12.0,
     seed: SeedLike = None,
@@ -178,7 +178,7 @@ def simulate_schools_with_covariate(
     .. math::
 
         w_j \sim \mathcal N(0, 1), \qquad
-        \theta_j \sim \mathcal N(\mu + \gamma w_j, \tau^2), \qquad
+        \theta_j \sim \mathcal N(\mu + \beta w_j, \tau^2), \qquad
         y_{ij} \sim \mathcal N(\theta_j, \sigma^2).
 
     :math:`w_j` plays the part of a standardized school-level index (for
@@ -190,7 +190,7 @@ def simulate_schools_with_covariate(
         Students in each school (20 schools, 10 to 40 students).
     mu : float, default 75
         Mean school score at :math:`w = 0`.
-    gamma : float, default 5
+    beta : float, default 5
         Effect of one standard deviation of :math:`w` on the school mean.
     tau : float, default 4
         Residual between-school standard deviation, non-negative.
@@ -221,14 +221,14 @@ def simulate_schools_with_covariate(
     """
     sizes = check_group_sizes(n_per_school, "n_per_school")
     mu = check_real(mu, "mu")
-    gamma = check_real(gamma, "gamma")
+    beta = check_real(beta, "beta")
     tau = check_real(tau, "tau", nonnegative=True)
     sigma = check_real(sigma, "sigma", positive=True)
     rng = check_rng(seed)
 
     names = [f"School {j + 1}" for j in range(len(sizes))]
     w = rng.normal(size=len(sizes))
-    theta = rng.normal(mu + gamma * w, tau)
+    theta = rng.normal(mu + beta * w, tau)
     index = np.repeat(np.arange(len(sizes)), sizes)
     score = rng.normal(theta[index], sigma)
     school = pd.Categorical.from_codes(index, categories=names, ordered=True)

@@ -6,14 +6,14 @@ partial-pooling model of Part I with a school-level covariate :math:`w_j`:
 .. math::
 
     w_j \sim \mathcal N(\mu_w, \sigma_w^2), \qquad
-    \theta_j \sim \mathcal N(\mu + \gamma w_j, \tau^2), \qquad
+    \theta_j \sim \mathcal N(\mu + \beta w_j, \tau^2), \qquad
     y_{ij} \sim \mathcal N(\theta_j, \sigma^2).
 
 Missing outcomes :math:`y_{ij}` and missing covariates :math:`w_j` (NaN in
 the data) are imputed inside the model by PyMC's automatic imputation. The
 model for :math:`w_j` is what makes imputing the covariate possible.
 Optionally, a selection model for the outcome,
-:math:`\operatorname{logit} \Pr(y_{ij} \text{ missing}) = \phi_0 + \phi_1 (y_{ij} - m)/s`,
+:math:`\operatorname{logit} \Pr(y_{ij} \text{ observed}) = \gamma_0 + \gamma_1 (y_{ij} - m)/s`,
 lets missingness depend on the missing score itself (MNAR).
 
 The module also summarises what missing data do to a hierarchical model:
@@ -55,7 +55,7 @@ __all__ = [
 
 #: Names of the model's own variables; data columns may not use them.
 _RESERVED = (
-    "mu", "gamma", "tau", "sigma", "z", "theta", "mu_w", "sigma_w", "phi0", "phi1", "obs",
+    "mu", "beta", "tau", "sigma", "z", "theta", "mu_w", "sigma_w", "gamma0", "gamma1", "obs",
     "selection",
 )  # fmt: skip
 
@@ -231,7 +231,7 @@ def hierarchical_covariate_model(
     outcome: str = "score",
     covariate: str | None = "w",
     mu_prior: object = "auto",
-    gamma_prior: object = "auto",
+    beta_prior: object = "auto",
     tau_prior: object = "auto",
     sigma_prior: object = "auto",
     covariate_mu_prior: object = "auto",
@@ -245,7 +245,7 @@ def hierarchical_covariate_model(
     .. math::
 
         w_j \sim \mathcal N(\mu_w, \sigma_w^2), \qquad
-        \theta_j = \mu + \gamma w_j + \tau z_j, \quad z_j \sim \mathcal N(0, 1), \qquad
+        \theta_j = \mu + \beta w_j + \tau z_j, \quad z_j \sim \mathcal N(0, 1), \qquad
         y_{ij} \sim \mathcal N(\theta_j, \sigma^2).
 
     NaN in ``outcome`` or ``covariate`` become parameters (PyMC's automatic
@@ -257,10 +257,12 @@ def hierarchical_covariate_model(
 
     .. math::
 
-        \operatorname{logit} \Pr(R_{ij} = 0 \mid y_{ij})
-        = \phi_0 + \phi_1\, (y_{ij} - m)/s,
+        \operatorname{logit} \Pr(R_{ij} = 1 \mid y_{ij})
+        = \gamma_0 + \gamma_1\, (y_{ij} - m)/s,
 
-    with :math:`m`, :math:`s` the mean and sd of the observed outcomes; it
+    where :math:`R_{ij} = 1` if :math:`y_{ij}` is observed (the response
+    indicator, as in :func:`companion.selection_model` and mice), and
+    :math:`m`, :math:`s` are the mean and sd of the observed outcomes; it
     is identified only through the normality of :math:`y_{ij}` given
     :math:`\theta_j`.
 
@@ -273,8 +275,8 @@ def hierarchical_covariate_model(
     group, outcome : str, default "school", "score"
     covariate : str or None, default "w"
         Group-level covariate column, or None for no covariate.
-    mu_prior, gamma_prior : "auto", None or (mean, sd)
-        Priors of the intercept :math:`\mu` and slope :math:`\gamma`.
+    mu_prior, beta_prior : "auto", None or (mean, sd)
+        Priors of the intercept :math:`\mu` and slope :math:`\beta`.
         ``"auto"``: :math:`\mathcal N(\bar y, (2.5 s_y)^2)` and
         :math:`\mathcal N(0, (2.5 s_y / s_w)^2)`, with :math:`\bar y`,
         :math:`s_y` the observed outcomes' mean and sd and :math:`s_w` the
@@ -290,16 +292,17 @@ def hierarchical_covariate_model(
         posterior of :math:`\theta` given the observed data is the exact one
         of :func:`companion.normal_normal_posterior`).
     selection : bool, default False
-        Add the selection model above (parameters ``phi0``, ``phi1``).
+        Add the selection model above (parameters ``gamma0``, ``gamma1``).
     selection_prior : (float, float), default (0, 2)
-        Mean and sd of the normal prior of :math:`\phi_1`; :math:`\phi_0` has
+        Mean and sd of the normal prior of :math:`\gamma_1`; :math:`\gamma_0` has
         prior :math:`\mathcal N(0, 2^2)`.
 
     Returns
     -------
     pymc.Model
         Free variables ``mu``, ``tau``, ``z`` (dim ``group``), ``sigma``;
-        with a covariate ``gamma``, ``mu_w``, ``sigma_w``; deterministic
+        with a covariate ``beta``, ``mu_w``, ``sigma_w``; with ``selection``
+        ``gamma0``, ``gamma1``; deterministic
         ``theta`` (dim ``group``). The outcome variable is named after the
         ``outcome`` column (dim ``obs``, labelled by ``data.index``) and
         the covariate after its column (dim ``group``). Missing values are
@@ -315,7 +318,7 @@ def hierarchical_covariate_model(
     >>> incomplete = ampute_groups(data, "w", prop=0.3, seed=2)
     >>> model = hierarchical_covariate_model(incomplete)
     >>> sorted(v.name for v in model.free_RVs)
-    ['gamma', 'mu', 'mu_w', 'sigma', 'sigma_w', 'tau', 'w_unobserved', 'z']
+    ['beta', 'mu', 'mu_w', 'sigma', 'sigma_w', 'tau', 'w_unobserved', 'z']
     >>> len(model.coords["w_missing"])
     8
     """
@@ -346,8 +349,8 @@ def hierarchical_covariate_model(
         raise TypeError(f"`selection` must be a bool, got {type(selection).__name__}.")
     if selection and observed.all():
         raise ValueError("`selection=True` needs missing values in `outcome`; there are none.")
-    phi_prior = location_prior(tuple(selection_prior), "selection_prior")
-    if phi_prior.flat:
+    gamma_prior = location_prior(tuple(selection_prior), "selection_prior")
+    if gamma_prior.flat:
         raise ValueError("`selection_prior` must be a proper (mean, sd) pair.")
 
     y_mean, y_sd = float(np.nanmean(y)), spread(y)
@@ -374,7 +377,7 @@ def hierarchical_covariate_model(
                 f"groups, got {n_w}."
             )
         w_mean, w_sd = float(np.nanmean(w)), spread(w)
-        gamma_p = _auto_location(gamma_prior, 0.0, y_sd / w_sd, "gamma_prior")
+        beta_p = _auto_location(beta_prior, 0.0, y_sd / w_sd, "beta_prior")
         mu_w_p = _auto_location(covariate_mu_prior, w_mean, w_sd, "covariate_mu_prior")
         sigma_w_p = _auto_scale(covariate_sigma_prior, w_sd, "covariate_sigma_prior")
 
@@ -387,24 +390,22 @@ def hierarchical_covariate_model(
         z = pm.Normal("z", 0.0, 1.0, dims=group)
         mean = mu
         if w is not None:
-            gamma = pymc_distribution("gamma", gamma_p)
+            beta = pymc_distribution("beta", beta_p)
             mu_w = pymc_distribution("mu_w", mu_w_p)
             sigma_w = pymc_distribution("sigma_w", sigma_w_p)
             w_full = pm.Normal(covariate, mu_w, sigma_w, observed=w, dims=group)
-            mean = mu + gamma * w_full
+            mean = mu + beta * w_full
         theta = pm.Deterministic("theta", mean + tau * z, dims=group)
         sigma = known_sigma if sigma_p is None else pymc_distribution("sigma", sigma_p)
         y_full = pm.Normal(outcome, theta[codes], sigma, observed=y, dims="obs")
         if selection:
-            phi0 = pm.Normal("phi0", 0.0, 2.0)
-            phi1 = pm.Normal("phi1", phi_prior.mean, phi_prior.sd)
-            eta = phi0 + phi1 * (y_full - y_mean) / y_sd
-            missing = (~observed).astype(float)
-            # log Pr(R | y): log expit(eta) if missing, log(1 - expit(eta)) if observed.
-            pm.Potential(
-                "selection",
-                -(missing * pm.math.log1pexp(-eta) + (1 - missing) * pm.math.log1pexp(eta)).sum(),
-            )
+            gamma0 = pm.Normal("gamma0", 0.0, 2.0)
+            gamma1 = pm.Normal("gamma1", gamma_prior.mean, gamma_prior.sd)
+            eta = gamma0 + gamma1 * (y_full - y_mean) / y_sd  # log-odds of responding
+            responded = observed.astype(float)
+            # log Pr(R | y): log expit(eta) if observed, log(1 - expit(eta)) if missing.
+            log_lik = responded * pm.math.log1pexp(-eta) + (1 - responded) * pm.math.log1pexp(eta)
+            pm.Potential("selection", -log_lik.sum())
     attach_missing_dim(model, outcome, data.index[~observed])
     if w is not None:
         attach_missing_dim(model, covariate, index[np.isnan(w)])
