@@ -137,17 +137,36 @@ def check_mcmc_fit(idata: object, name: str = "idata") -> None:
             raise ValueError(f"`{name}.{group}` has no `{variable}` variable.")
 
 
-def check_frame_columns(df: object, columns: object, name: str = "columns") -> list:
-    """Column names of ``df`` named by the argument ``name`` (None means all)."""
+def check_frame(df: object, name: str = "df", *, min_rows: int = 1) -> pd.DataFrame:
+    """Return ``df`` if it is a DataFrame with unique column names and enough rows."""
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
+        raise TypeError(f"`{name}` must be a pandas DataFrame, got {type(df).__name__}.")
+    if df.columns.has_duplicates:
+        duplicated = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+        raise ValueError(f"`{name}` has duplicate column names: {duplicated}.")
+    if len(df) == 0:
+        raise ValueError(f"`{name}` has no rows.")
+    if len(df) < min_rows:
+        raise ValueError(f"`{name}` needs at least {min_rows} rows, got {len(df)}.")
+    return df
+
+
+def check_frame_columns(df: object, columns: object, name: str = "columns") -> list:
+    """Column names of ``df`` named by the argument ``name`` (None means all).
+
+    ``columns`` may be one name or any sequence of names: a list, a tuple,
+    a ``pandas.Index`` or a NumPy array.
+    """
+    import pandas as pd
+
+    check_frame(df)
     if columns is None:
         return list(df.columns)
-    if isinstance(columns, str) or not isinstance(columns, Sequence):
+    if isinstance(columns, str) or not isinstance(columns, Sequence | pd.Index | np.ndarray):
         columns = [columns]
-    columns = list(columns)
+    columns = [c.item() if isinstance(c, np.generic) else c for c in columns]
     if not columns:
         raise ValueError(f"`{name}` is empty.")
     unknown = [c for c in columns if c not in df.columns]
@@ -157,8 +176,10 @@ def check_frame_columns(df: object, columns: object, name: str = "columns") -> l
 
 
 def numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
+    """The values of a numeric (not boolean) column of ``df`` as floats, NaN kept."""
     import pandas as pd
 
+    check_frame(df)
     if column not in df.columns:
         raise ValueError(f"`{name}`={column!r} is not a column of `df`.")
     values = df[column]

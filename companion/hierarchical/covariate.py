@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from companion._modelling import attach_missing_dim, spread
-from companion._validation import SeedLike, check_real
+from companion._validation import SeedLike, check_frame, check_real
 from companion.hierarchical.priors import (
     AUTO_WIDTH,
     LocationPrior,
@@ -67,8 +67,7 @@ _RESERVED = (
 
 
 def _check_data(data: object) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"`data` must be a pandas DataFrame, got {type(data).__name__}.")
+    check_frame(data, "data")
     if len(data) == 0:
         raise ValueError("`data` has no rows.")
     return data

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from companion._random import DEFAULT_SEED
-from companion._validation import SeedLike, check_posterior, check_rng
+from companion._validation import SeedLike, check_frame, check_posterior, check_rng
 from companion.hierarchical.priors import (
     auto_priors,
     location_prior,
@@ -178,8 +178,7 @@ def grouped_data(
     >>> d.n_groups, d.is_summary
     (8, True)
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"`data` must be a pandas DataFrame, got {type(data).__name__}.")
+    check_frame(data, "data")
     if len(data) == 0:
         raise ValueError("`data` has no rows.")
     y = _finite_numbers(_column(data, outcome, "outcome"), "outcome")

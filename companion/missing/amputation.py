@@ -33,7 +33,13 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from companion._validation import SeedLike, check_frame_columns, check_probability, check_rng
+from companion._validation import (
+    SeedLike,
+    check_frame,
+    check_frame_columns,
+    check_probability,
+    check_rng,
+)
 
 __all__ = [
     "MECHANISMS",
@@ -43,14 +49,6 @@ __all__ = [
 
 #: The mechanisms :func:`ampute` can generate.
 MECHANISMS = ("MCAR", "MAR", "MNAR")
-
-
-def _check_frame(df: object) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
-    if len(df) == 0:
-        raise ValueError("`df` has no rows.")
-    return df
 
 
 def _check_columns(df: pd.DataFrame, columns: object, name: str = "columns") -> list:
@@ -165,7 +163,7 @@ def ampute_probabilities(
     >>> bool(p["y"].is_monotonic_increasing)  # larger x, more often missing
     True
     """
-    df = _check_frame(df)
+    df = check_frame(df)
     columns = _check_columns(df, columns)
     prop = check_probability(prop, "prop")
     if mechanism not in MECHANISMS:

@@ -22,6 +22,7 @@ from companion._modelling import attach_missing_dim, spread
 from companion._validation import (
     SeedLike,
     check_count,
+    check_frame,
     check_frame_columns,
     check_posterior,
     check_rng,
@@ -164,8 +165,7 @@ def regression_imputation_model(df: pd.DataFrame, x: str = "x", y: str = "y") ->
     import pymc as pm
     from pymc.exceptions import ImputationWarning
 
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
+    check_frame(df, "df")
     if x == y:
         raise ValueError(f"`x` and `y` must be different columns, both are {x!r}.")
     for name, column in (("x", x), ("y", y)):
@@ -257,8 +257,7 @@ def completed_datasets(
     >>> imputed = completed_datasets(fit, df, m=5, seed=2)  # doctest: +SKIP
     """
     posterior = check_posterior(idata)
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
+    check_frame(df, "df")
     columns = _imputed_columns(posterior, df, columns)
     n_chains, n_draws = posterior.sizes["chain"], posterior.sizes["draw"]
     m = check_count(m, "m")
@@ -305,7 +304,8 @@ def mean_impute(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFra
     >>> mean_impute(pd.DataFrame({"x": [1.0, np.nan, 3.0]}))["x"].tolist()
     [1.0, 2.0, 3.0]
     """
-    if columns is None and isinstance(df, pd.DataFrame):
+    check_frame(df)
+    if columns is None:
         columns = [c for c in df.columns if df[c].isna().any()]
         if not columns:
             return df.copy()

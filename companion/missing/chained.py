@@ -36,7 +36,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from companion._validation import SeedLike, check_count, check_rng
+from companion._validation import SeedLike, check_count, check_frame, check_rng
 
 __all__ = [
     "mice_impute",
@@ -44,8 +44,7 @@ __all__ = [
 
 
 def _check_frame(df: object) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
+    check_frame(df, "df")
     if df.shape[1] < 2:
         raise ValueError(f"`df` needs at least 2 columns to impute from, got {df.shape[1]}.")
     if df.shape[0] < 2:

@@ -1,0 +1,131 @@
+"""Bad input, tried the same ways on every public function that takes a DataFrame.
+
+Each function must reject what it cannot use with a clear error (naming the
+argument), accept what users naturally pass (a ``pd.Index`` or array of
+column names) and never modify its input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import companion
+from companion import datasets, hierarchical, missing
+
+
+def schools() -> pd.DataFrame:
+    return datasets.simulate_schools(seed=1)
+
+
+def regression() -> pd.DataFrame:
+    df = datasets.simulate_regression(40, seed=1)
+    df.loc[[0, 3, 7], "y"] = np.nan
+    return df
+
+
+def covariate_data() -> pd.DataFrame:
+    return datasets.simulate_schools_with_covariate(seed=1)
+
+
+# (function, builder of valid data, keyword arguments): every call is valid.
+FRAME_FUNCTIONS = {
+    "ampute": (missing.ampute, lambda: datasets.simulate_regression(30, seed=1), {"seed": 1}),
+    "missing_pattern": (missing.missing_pattern, regression, {}),
+    "complete_case": (missing.complete_case, regression, {}),
+    "drop_empty_rows": (missing.drop_empty_rows, regression, {}),
+    "mean_impute": (missing.mean_impute, regression, {}),
+    "mice_impute": (missing.mice_impute, regression, {"m": 2, "n_iter": 2, "seed": 1}),
+    "regression_imputation_model": (missing.regression_imputation_model, regression, {}),
+    "selection_model": (missing.selection_model, regression, {}),
+    "hierarchical_model": (hierarchical.hierarchical_model, schools, {}),
+    "complete_pooling_model": (hierarchical.complete_pooling_model, schools, {}),
+    "no_pooling_model": (hierarchical.no_pooling_model, schools, {}),
+    "hierarchical_covariate_model": (hierarchical.hierarchical_covariate_model, covariate_data, {}),
+    "group_summaries": (hierarchical.group_summaries, schools, {}),
+    "group_covariate": (hierarchical.group_covariate, covariate_data, {"covariate": "w"}),
+}
+IDS = list(FRAME_FUNCTIONS)
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_valid_data_works_and_is_not_modified(name):
+    function, build, kwargs = FRAME_FUNCTIONS[name]
+    data = build()
+    before = data.copy(deep=True)
+    function(data, **kwargs)
+    pd.testing.assert_frame_equal(data, before)
+
+
+@pytest.mark.parametrize("name", IDS)
+@pytest.mark.parametrize("bad", [None, [[1.0, 2.0]], "data.csv", np.zeros((3, 2))], ids=str)
+def test_something_that_is_not_a_data_frame_is_a_type_error(name, bad):
+    function, _, kwargs = FRAME_FUNCTIONS[name]
+    with pytest.raises(TypeError, match=r"DataFrame"):
+        function(bad, **kwargs)
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_an_empty_data_frame_is_a_value_error(name):
+    function, build, kwargs = FRAME_FUNCTIONS[name]
+    empty = build().iloc[:0]
+    with pytest.raises(ValueError):
+        function(empty, **kwargs)
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_duplicate_column_names_are_refused(name):
+    function, build, kwargs = FRAME_FUNCTIONS[name]
+    data = build()
+    doubled = pd.concat([data, data.iloc[:, [-1]]], axis=1)
+    with pytest.raises(ValueError, match=r"duplicate"):
+        function(doubled, **kwargs)
+
+
+COLUMN_FUNCTIONS = {
+    "ampute": (
+        missing.ampute,
+        lambda: datasets.simulate_regression(30, seed=1),
+        ["y"],
+        {"seed": 1},
+    ),
+    "missing_pattern": (missing.missing_pattern, regression, ["x", "y"], {}),
+    "complete_case": (missing.complete_case, regression, ["x", "y"], {}),
+    "mean_impute": (missing.mean_impute, regression, ["y"], {}),
+}
+
+
+@pytest.mark.parametrize("name", list(COLUMN_FUNCTIONS))
+@pytest.mark.parametrize("kind", ["list", "index", "array", "tuple"])
+def test_column_lists_may_be_a_list_an_index_an_array_or_a_tuple(name, kind):
+    function, build, columns, kwargs = COLUMN_FUNCTIONS[name]
+    data = build()
+    given = {"list": list, "index": pd.Index, "array": np.array, "tuple": tuple}[kind](columns)
+    expected = function(data, list(columns), **kwargs)
+    got = function(data, given, **kwargs)
+    if isinstance(expected, tuple):
+        expected, got = expected[0], got[0]
+    pd.testing.assert_frame_equal(got, expected)
+
+
+@pytest.mark.parametrize("name", list(COLUMN_FUNCTIONS))
+def test_an_unknown_column_is_named_in_the_error(name):
+    function, build, _, kwargs = COLUMN_FUNCTIONS[name]
+    with pytest.raises(ValueError, match=r"no_such_column"):
+        function(build(), ["no_such_column"], **kwargs)
+
+
+def test_every_top_level_function_is_covered_or_takes_no_frame():
+    takes_frames = set(FRAME_FUNCTIONS) | {
+        # their first argument is not a DataFrame:
+        "eight_schools", "efron_morris", "nhanes", "simulate_regression", "simulate_schools",
+        "james_stein", "normal_normal_posterior", "shrinkage_factors", "recover_group_means",
+        "group_estimates", "compare_loo", "group_test_statistics", "pareto_k",
+        "predict_new_group", "predict_new_unit", "sample", "sample_prior_predictive",
+        "sampler_diagnostics", "simulation_based_calibration", "completed_datasets",
+        "delta_adjust", "find_tipping_point", "fit_ols", "imputations_needed", "pool",
+        "rubin_pool", "tipping_point", "set_options",
+    }  # fmt: skip
+    functions = {n for n in companion.__all__ if callable(getattr(companion, n))}
+    assert functions <= takes_frames, sorted(functions - takes_frames)
