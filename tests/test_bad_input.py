@@ -129,3 +129,67 @@ def test_every_top_level_function_is_covered_or_takes_no_frame():
     }  # fmt: skip
     functions = {n for n in companion.__all__ if callable(getattr(companion, n))}
     assert functions <= takes_frames, sorted(functions - takes_frames)
+
+
+# (function, valid call as a function of keyword overrides)
+SEEDED = {
+    "simulate_schools": lambda **kw: datasets.simulate_schools(**kw),
+    "simulate_regression": lambda **kw: datasets.simulate_regression(20, **kw),
+    "simulate_schools_with_covariate": lambda **kw: datasets.simulate_schools_with_covariate(**kw),
+    "ampute": lambda **kw: missing.ampute(datasets.simulate_regression(20, seed=1), **kw),
+    "mice_impute": lambda **kw: missing.mice_impute(regression(), m=2, n_iter=1, **kw),
+}
+
+
+@pytest.mark.parametrize("name", list(SEEDED))
+@pytest.mark.parametrize(
+    ("seed", "error"),
+    [("1", TypeError), (1.5, TypeError), (True, TypeError), (-1, ValueError)],
+    ids=["str", "float", "bool", "negative"],
+)
+def test_a_bad_seed_is_refused_naming_seed(name, seed, error):
+    with pytest.raises(error, match=r"`seed`"):
+        SEEDED[name](seed=seed)
+
+
+@pytest.mark.parametrize("name", list(SEEDED))
+def test_numpy_integer_seeds_and_generators_reproduce(name):
+    first = SEEDED[name](seed=np.int64(3))
+    again = SEEDED[name](seed=np.random.default_rng(3))
+    same = SEEDED[name](seed=3)
+    unwrap = (lambda r: r[0]) if isinstance(first, tuple) else (lambda r: r)
+    if isinstance(unwrap(first), list):  # mice_impute: m completed data sets
+        for a, b in zip(unwrap(first), unwrap(same), strict=True):
+            pd.testing.assert_frame_equal(a, b)
+    else:
+        pd.testing.assert_frame_equal(unwrap(first), unwrap(same))
+    assert again is not None
+
+
+@pytest.mark.parametrize("prop", [-0.1, 0.0, 1.0, 1.5, float("nan"), "0.3", True])
+def test_ampute_refuses_a_proportion_outside_zero_one(prop):
+    data = datasets.simulate_regression(20, seed=1)
+    with pytest.raises((TypeError, ValueError), match=r"`prop`"):
+        missing.ampute(data, ["y"], prop=prop, seed=1)
+
+
+@pytest.mark.parametrize("m", [0, -2, 2.5, "5", True])
+def test_mice_impute_refuses_a_bad_number_of_imputations(m):
+    with pytest.raises((TypeError, ValueError), match=r"`m`"):
+        missing.mice_impute(regression(), m=m, n_iter=1, seed=1)
+
+
+@pytest.mark.parametrize(
+    "column",
+    [[True, False] * 78, [np.inf] + [70.0] * 155, ["a"] * 156],
+    ids=["bool", "inf", "text"],
+)
+def test_models_refuse_an_outcome_that_is_not_finite_numbers(column):
+    data = schools().assign(score=column)
+    for build in (
+        hierarchical.hierarchical_model,
+        hierarchical.complete_pooling_model,
+        hierarchical.no_pooling_model,
+    ):
+        with pytest.raises((TypeError, ValueError), match=r"score|outcome"):
+            build(data)

@@ -102,6 +102,11 @@ def _column(data: pd.DataFrame, column: object, argument: str) -> pd.Series:
 
 
 def _finite_numbers(values: pd.Series, argument: str) -> np.ndarray:
+    if pd.api.types.is_bool_dtype(values):
+        raise ValueError(
+            f"`{argument}` column {values.name!r} is boolean; a normal model needs numbers "
+            "(convert it with .astype(float) if that is what you mean)."
+        )
     try:
         array = values.to_numpy(dtype=float)
     except (TypeError, ValueError):
