@@ -123,8 +123,8 @@ def main() -> int:
     root = Path.cwd()
     listed = os.environ.get("QUARTO_PROJECT_INPUT_FILES", "")
     chapters = [root / f for f in listed.splitlines() if f.endswith(".qmd")]
-    if not listed:
-        chapters = sorted(p for p in root.rglob("*.qmd") if not p.name.startswith("_"))
+    if not listed:  # Quarto always lists them; by hand, key every chapter of the book
+        chapters = sorted([*root.glob("*.qmd"), *root.glob("chapters/*.qmd")])
     stale = refresh(root, chapters)
     if stale:
         names = ", ".join(p.relative_to(root).as_posix() for p in stale)
