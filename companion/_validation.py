@@ -153,6 +153,22 @@ def check_frame(df: object, name: str = "df", *, min_rows: int = 1) -> pd.DataFr
     return df
 
 
+def check_frames(value: object, name: str, columns: Sequence = ()) -> dict:
+    """A non-empty mapping of labels to DataFrames, each with ``columns``."""
+    from collections.abc import Mapping
+
+    if not isinstance(value, Mapping) or not value:
+        raise TypeError(
+            f"`{name}` must be a non-empty dict of label to DataFrame, got {type(value).__name__}."
+        )
+    for label, frame in value.items():
+        check_frame(frame, f"{name}[{label!r}]")
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"`{name}[{label!r}]` has no column(s) {missing}.")
+    return dict(value)
+
+
 def check_frame_columns(df: object, columns: object, name: str = "columns") -> list:
     """Column names of ``df`` named by the argument ``name`` (None means all).
 

@@ -193,3 +193,18 @@ def test_models_refuse_an_outcome_that_is_not_finite_numbers(column):
     ):
         with pytest.raises((TypeError, ValueError), match=r"score|outcome"):
             build(data)
+
+
+@pytest.mark.parametrize("name", [n for n in companion.plots.__all__ if n.startswith("plot_")])
+@pytest.mark.parametrize("bad", [None, "results", 3, {}], ids=["None", "str", "int", "empty"])
+def test_plots_refuse_what_is_not_a_computed_result(name, bad):
+    # A clear error naming the argument, not an error from deep inside pandas.
+    function = getattr(companion.plots, name)
+    import inspect
+
+    first = next(iter(inspect.signature(function).parameters))
+    extra = {}
+    if name == "plot_new_group_prediction":  # two results; the second is valid-looking
+        extra = {"new_group": pd.DataFrame({"theta_new": [1.0], "y_new": [1.0]})}
+    with pytest.raises((TypeError, ValueError), match=rf"`{first}"):
+        function(bad, **extra)

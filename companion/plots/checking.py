@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from companion._validation import check_frame
+
 __all__ = [
     "plot_group_ppc",
     "plot_loo_comparison",
@@ -56,6 +58,11 @@ def plot_prior_predictive(
     >>> len(plot_prior_predictive(prior, n_lines=10).axes)
     2
     """
+    if "prior_predictive" not in getattr(prior, "children", {}):
+        raise TypeError(
+            "`prior` must be a DataTree with a prior_predictive group "
+            f"(from sample_prior_predictive), got {type(prior).__name__}."
+        )
     import matplotlib.pyplot as plt
     from scipy import stats
 
@@ -207,6 +214,8 @@ def plot_new_group_prediction(new_unit, new_group, *, label: str = "existing sch
     >>> len(plot_new_group_prediction(unit, new).axes)
     2
     """
+    check_frame(new_unit, "new_unit")
+    check_frame(new_group, "new_group")
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.6))
@@ -253,6 +262,7 @@ def plot_loo_comparison(comparison):
     >>> plot_loo_comparison(table).axes[0].get_xlabel()
     'ELPD difference from the best model'
     """
+    check_frame(comparison, "comparison")
     import matplotlib.pyplot as plt
 
     y = np.arange(len(comparison))[::-1]
@@ -289,6 +299,13 @@ def plot_pareto_k(models, *, threshold: float = 0.7):
     >>> plot_pareto_k(k).axes[0].get_ylabel()
     'Pareto $\\hat k$'
     """
+    from collections.abc import Mapping
+
+    if not isinstance(models, Mapping) or not models:
+        raise TypeError(
+            f"`models` must be a non-empty dict of label to fit or Pareto k values, "
+            f"got {type(models).__name__}."
+        )
     import matplotlib.pyplot as plt
     import pandas as pd
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from companion._validation import check_frames
 from companion.plots.style import POOLING_COLORS, SCENARIO_COLORS, short_label
 
 __all__ = [
@@ -39,6 +40,13 @@ def plot_exact_posterior(post, tau_draws: np.ndarray | None = None, tau_max: flo
     >>> len(fig.axes)
     2
     """
+    from companion.hierarchical.exact import NormalNormalPosterior
+
+    if not isinstance(post, NormalNormalPosterior):
+        raise TypeError(
+            f"`post` must be a NormalNormalPosterior (from normal_normal_posterior), "
+            f"got {type(post).__name__}."
+        )
     import matplotlib.pyplot as plt
 
     tau_max = float(post.tau_quantile(0.99)) if tau_max is None else tau_max
@@ -159,6 +167,7 @@ def plot_group_estimates(estimates, truth=None, *, xlabel: str = "school mean"):
     ...                   "upper": [75.0, 85.0]}, index=["A", "B"])
     >>> fig = plot_group_estimates({"complete": t}, truth=pd.Series([71.0, 79.0], ["A", "B"]))
     """
+    check_frames(estimates, "estimates", ("mean", "lower", "upper"))
     import matplotlib.pyplot as plt
 
     names = list(estimates)
@@ -208,6 +217,7 @@ def plot_rank_probabilities(tables, *, order=None):
     >>> draws = np.random.default_rng(1).normal([0.0, 1.0, 2.0], 1.0, size=(200, 3))
     >>> fig = plot_rank_probabilities({"toy": group_ranks(draws)})
     """
+    check_frames(tables, "tables")
     import matplotlib.pyplot as plt
     from matplotlib.colors import PowerNorm
 

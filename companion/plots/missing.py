@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from companion._validation import check_frame, check_frames
 from companion.plots.style import MISSING_COLOR, OBSERVED_COLOR
 
 __all__ = [
@@ -111,6 +112,7 @@ def plot_coefficient_intervals(
     >>> t = pd.DataFrame({"estimate": [1.0], "ci_lower": [0.5], "ci_upper": [1.5]}, index=["b"])
     >>> fig = plot_coefficient_intervals({"A": t, "B": t}, truth={"b": 1.0})
     """
+    check_frames(tables, "tables", ("estimate", "ci_lower", "ci_upper"))
     import matplotlib.pyplot as plt
 
     labels = list(tables)
@@ -182,6 +184,10 @@ def plot_tipping_point(
     ...                       "ci_lower": [-0.5, 0.5, 1.5], "ci_upper": [0.5, 1.5, 2.5]})
     >>> fig = plot_tipping_point(table, tipping=-0.5)
     """
+    check_frame(table, "table")
+    missing = [c for c in ("delta", "estimate", "ci_lower", "ci_upper") if c not in table.columns]
+    if missing:
+        raise ValueError(f"`table` has no column(s) {missing}; pass the output of tipping_point.")
     import matplotlib.pyplot as plt
 
     if ax is None:
