@@ -208,3 +208,41 @@ def test_plots_refuse_what_is_not_a_computed_result(name, bad):
         extra = {"new_group": pd.DataFrame({"theta_new": [1.0], "y_new": [1.0]})}
     with pytest.raises((TypeError, ValueError), match=rf"`{first}"):
         function(bad, **extra)
+
+
+def test_missing_pattern_refuses_columns_named_like_its_counts():
+    data = pd.DataFrame({"rows": [1.0, np.nan], "y": [np.nan, 2.0]})
+    with pytest.raises(ValueError, match=r"rename them"):
+        missing.missing_pattern(data)
+
+
+def test_mice_impute_names_a_constant_column_instead_of_a_singular_matrix():
+    data = regression().assign(k=1.0)
+    with pytest.raises(ValueError, match=r"constant column\(s\): k"):
+        missing.mice_impute(data, m=2, n_iter=1, seed=1)
+
+
+def test_mnar_amputation_refuses_infinite_values_and_handles_huge_ones():
+    data = datasets.simulate_regression(400, seed=1)
+    with pytest.raises(ValueError, match=r"infinite"):
+        missing.ampute(data.assign(y=np.r_[np.inf, data["y"].iloc[1:]]), ["y"],
+                       mechanism="MNAR", seed=1)  # fmt: skip
+    small = missing.ampute(data, ["y"], mechanism="MNAR", seed=1)
+    huge = missing.ampute(data.assign(y=data["y"] * 1e300), ["y"], mechanism="MNAR", seed=1)
+    # The score is scale-free: the same rows go missing, and still MNAR (not MCAR).
+    pd.testing.assert_series_equal(small["y"].isna(), huge["y"].isna())
+
+
+def test_fit_ols_refuses_zero_residual_degrees_of_freedom():
+    two = pd.DataFrame({"x": [1.0, 2.0], "y": [1.0, 3.0]})
+    with pytest.raises(ValueError, match=r"no residual degrees of freedom"):
+        missing.fit_ols([two, two], "y ~ x")
+
+
+@pytest.mark.parametrize("bounds", [(np.nan, 1.0), (2.0, 1.0)], ids=["nan", "swapped"])
+def test_find_tipping_point_refuses_bad_interval_bounds(bounds):
+    table = pd.DataFrame({"delta": [-1.0, 0.0, 1.0], "estimate": [0.5, 1.0, 1.5],
+                          "ci_lower": [-0.5, 0.5, bounds[0]],
+                          "ci_upper": [1.5, 1.5, bounds[1]]})  # fmt: skip
+    with pytest.raises(ValueError, match=r"ci_lower|interval bounds"):
+        missing.find_tipping_point(table)

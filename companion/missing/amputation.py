@@ -69,7 +69,15 @@ def _check_columns(df: pd.DataFrame, columns: object, name: str = "columns") -> 
 
 def _standardize(values: np.ndarray, column: object) -> np.ndarray:
     """Standardize, treating NaN as 0 (the mean), so existing holes stay neutral."""
+    if np.isinf(values).any():
+        raise ValueError(
+            f"Column {column!r} contains infinite values; a missingness score needs finite ones."
+        )
     finite = values[~np.isnan(values)]
+    # Scale first: the variance of values near 1e300 overflows to inf.
+    scale = float(np.max(np.abs(finite))) if finite.size else 0.0
+    if scale > 0:
+        finite, values = finite / scale, values / scale
     if finite.size < 2 or np.std(finite) == 0:
         raise ValueError(
             f"Column {column!r} needs at least two distinct observed values to define "

@@ -65,4 +65,10 @@ def fit_ols(datasets: Sequence[pd.DataFrame], formula: str) -> list[object]:
                 f"`datasets[{position}]` has missing values in the variables of `formula`; "
                 "impute them first (or use companion.complete_case and report the drop)."
             ) from None
+        if fits[-1].df_resid < 1:
+            raise ValueError(
+                f"`datasets[{position}]` has {len(data)} rows for the "
+                f"{len(fits[-1].params)} coefficients of `formula`: no residual degrees of "
+                "freedom, so no standard errors to pool."
+            )
     return fits

@@ -71,6 +71,16 @@ def _check_frame(df: object) -> pd.DataFrame:
             f"`df` has column(s) with no observed value: {', '.join(empty)}; "
             "there is nothing to impute them from. Remove them."
         )
+    constant = [
+        str(c)
+        for c, column in zip(df.columns, values.T, strict=True)
+        if np.isfinite(column).sum() > 1 and np.nanmax(column) == np.nanmin(column)
+    ]
+    if constant:
+        raise ValueError(
+            f"`df` has constant column(s): {', '.join(constant)}; they carry no information "
+            "for the imputation models (and make them singular). Remove them first."
+        )
     all_missing = int(np.isnan(values).all(axis=1).sum())
     if all_missing:
         raise ValueError(

@@ -393,6 +393,11 @@ def find_tipping_point(
     _check_deltas(delta)
     lower = ordered["ci_lower"].to_numpy(dtype=float)
     upper = ordered["ci_upper"].to_numpy(dtype=float)
+    if not (np.isfinite(lower).all() and np.isfinite(upper).all()):
+        raise ValueError("`table` has missing or infinite interval bounds (ci_lower, ci_upper).")
+    if (lower > upper).any():
+        rows = ordered.index[lower > upper].tolist()[:5]
+        raise ValueError(f"`table` has ci_lower above ci_upper in rows {rows}.")
     conclusion = _conclusion(lower, upper, null)
     start = int(np.flatnonzero(delta == 0)[0])
     reference = conclusion[start]

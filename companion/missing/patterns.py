@@ -107,6 +107,12 @@ def missing_pattern(df: pd.DataFrame, columns: Sequence | None = None) -> pd.Dat
     total  1  2     4             3
     """
     columns = check_frame_columns(df, columns)
+    clash = [c for c in columns if c in ("rows", "missing_vars")]
+    if clash:
+        raise ValueError(
+            f"`columns` include {clash}, names the pattern table uses for its counts; "
+            "rename them first, e.g. df.rename(columns={'rows': 'rows_'})."
+        )
     missing = df[columns].isna()
     order = sorted(columns, key=lambda c: (int(missing[c].sum()), columns.index(c)))
     observed = (~missing[order]).astype(int)
