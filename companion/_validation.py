@@ -32,10 +32,19 @@ def check_rng(seed: SeedLike, name: str = "seed") -> np.random.Generator:
     )
 
 
-def check_count(value: object, name: str, minimum: int = 1) -> int:
-    """Return ``value`` if it is an integer of at least ``minimum`` (not a bool)."""
+def check_count(value: object, name: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` if it is an integer of at least ``minimum`` (not a bool).
+
+    ``maximum`` guards against counts that would run for days or exhaust
+    memory (``m=10**9``): a larger value is refused before any work starts.
+    """
     if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
         raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(
+            f"`{name}` is {value:,}, more than the {maximum:,} this function accepts; "
+            "was that intended?"
+        )
     return int(value)
 
 

@@ -246,3 +246,17 @@ def test_find_tipping_point_refuses_bad_interval_bounds(bounds):
                           "ci_upper": [1.5, 1.5, bounds[1]]})  # fmt: skip
     with pytest.raises(ValueError, match=r"ci_lower|interval bounds"):
         missing.find_tipping_point(table)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: missing.mice_impute(regression(), m=10**9, seed=1),
+        lambda: missing.mice_impute(regression(), m=2, n_iter=10**9, seed=1),
+        lambda: datasets.simulate_regression(10**12, seed=1),
+    ],
+    ids=["mice m", "mice n_iter", "simulate n"],
+)
+def test_enormous_counts_are_refused_before_any_work(call):
+    with pytest.raises(ValueError, match=r"more than the"):
+        call()

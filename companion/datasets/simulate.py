@@ -146,7 +146,7 @@ def simulate_regression(
     >>> df.shape, list(df.columns)
     ((5, 2), ['x', 'y'])
     """
-    n = check_count(n, "n", 2)
+    n = check_count(n, "n", 2, maximum=10**9)
     alpha = check_real(alpha, "alpha")
     beta = check_real(beta, "beta")
     sigma = check_real(sigma, "sigma", positive=True)

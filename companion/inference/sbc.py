@@ -294,7 +294,7 @@ def simulation_based_calibration(
 
     from companion.inference.sampling import sample_prior_predictive
 
-    n_replicates = check_count(n_replicates, "n_replicates", 1)
+    n_replicates = check_count(n_replicates, "n_replicates", 1, maximum=1_000_000)
     n_draws = check_count(n_draws, "n_draws", 1)
     thin = check_count(thin, "thin", 1)
     chains = check_count(chains, "chains", 1)

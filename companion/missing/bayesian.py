@@ -260,7 +260,7 @@ def completed_datasets(
     check_frame(df, "df")
     columns = _imputed_columns(posterior, df, columns)
     n_chains, n_draws = posterior.sizes["chain"], posterior.sizes["draw"]
-    m = check_count(m, "m")
+    m = check_count(m, "m", maximum=100_000)
     if m > n_chains * n_draws:
         raise ValueError(f"`m`={m} exceeds the {n_chains * n_draws} posterior draws.")
     rng = check_rng(seed)

@@ -217,8 +217,8 @@ def mice_impute(
     True
     """
     df = _check_frame(df)
-    m = check_count(m, "m", 1)
-    n_iter = check_count(n_iter, "n_iter", 1)
+    m = check_count(m, "m", 1, maximum=10_000)
+    n_iter = check_count(n_iter, "n_iter", 1, maximum=100_000)
     donors = check_count(donors, "donors", 1)
     if matching not in ("type1", "type2"):
         raise ValueError(f"`matching` must be 'type1' or 'type2', got {matching!r}.")
