@@ -67,10 +67,7 @@ _RESERVED = (
 
 
 def _check_data(data: object) -> pd.DataFrame:
-    check_frame(data, "data")
-    if len(data) == 0:
-        raise ValueError("`data` has no rows.")
-    return data
+    return check_frame(data, "data")
 
 
 def _check_column(data: pd.DataFrame, column: object, argument: str) -> None:

@@ -49,8 +49,6 @@ def _check_frame(df: object) -> pd.DataFrame:
         raise ValueError(f"`df` needs at least 2 columns to impute from, got {df.shape[1]}.")
     if df.shape[0] < 2:
         raise ValueError(f"`df` needs at least 2 rows, got {df.shape[0]}.")
-    if not df.columns.is_unique:
-        raise ValueError("`df` has duplicate column names.")
     bad = [
         str(c)
         for c in df.columns
