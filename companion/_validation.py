@@ -178,15 +178,18 @@ def check_frames(value: object, name: str, columns: Sequence = ()) -> dict:
     return dict(value)
 
 
-def check_frame_columns(df: object, columns: object, name: str = "columns") -> list:
+def check_frame_columns(
+    df: object, columns: object, name: str = "columns", *, frame: str = "df"
+) -> list:
     """Column names of ``df`` named by the argument ``name`` (None means all).
 
     ``columns`` may be one name or any sequence of names: a list, a tuple,
-    a ``pandas.Index`` or a NumPy array.
+    a ``pandas.Index`` or a NumPy array. ``frame`` is the name of the
+    DataFrame argument, used in messages.
     """
     import pandas as pd
 
-    check_frame(df)
+    check_frame(df, frame)
     if columns is None:
         return list(df.columns)
     if isinstance(columns, str) or not isinstance(columns, Sequence | pd.Index | np.ndarray):
@@ -196,23 +199,128 @@ def check_frame_columns(df: object, columns: object, name: str = "columns") -> l
         raise ValueError(f"`{name}` is empty.")
     unknown = [c for c in columns if c not in df.columns]
     if unknown:
-        raise ValueError(f"`{name}` names columns not in `df`: {unknown}.")
+        raise ValueError(f"`{name}` names columns not in `{frame}`: {unknown}.")
     return columns
 
 
-def numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
-    """The values of a numeric (not boolean) column of ``df`` as floats, NaN kept."""
+def check_numeric_columns(df: pd.DataFrame, columns: Sequence, name: str = "columns") -> None:
+    """Raise unless every one of ``columns`` of ``df`` is numeric and not boolean."""
     import pandas as pd
 
-    check_frame(df)
+    bad = [
+        f"{c!r} ({df[c].dtype})"
+        for c in columns
+        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])
+    ]
+    if bad:
+        raise ValueError(
+            f"`{name}` must name numeric columns; not numeric: {', '.join(bad)}. "
+            "Encode categories as numbers (or dummies) first."
+        )
+
+
+def check_datasets(datasets: object, name: str = "datasets", *, single: bool = False) -> list:
+    """A non-empty list of DataFrames (with ``single``, one DataFrame is also accepted)."""
+    import pandas as pd
+
+    if single and isinstance(datasets, pd.DataFrame):
+        return [datasets]
+    if isinstance(datasets, pd.DataFrame | str | bytes) or not isinstance(datasets, Sequence):
+        expected = "a DataFrame or a list of DataFrames" if single else "a list of DataFrames"
+        raise TypeError(f"`{name}` must be {expected}, got {type(datasets).__name__}.")
+    if len(datasets) == 0:
+        raise ValueError(f"`{name}` is empty.")
+    for position, data in enumerate(datasets):
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"`{name}[{position}]` must be a DataFrame, got {type(data).__name__}.")
+    return list(datasets)
+
+
+def check_column(df: pd.DataFrame, column: object, name: str, *, frame: str = "df") -> pd.Series:
+    """The column ``column`` of ``df``, named by the argument ``name``.
+
+    ``frame`` is the name of the DataFrame argument, used in the message.
+    """
     if column not in df.columns:
-        raise ValueError(f"`{name}`={column!r} is not a column of `df`.")
-    values = df[column]
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        raise ValueError(f"Column {column!r} (`{name}`) must be numeric, got {values.dtype}.")
-    values = values.to_numpy(float)
-    if np.isinf(values).any():
-        raise ValueError(f"Column {column!r} (`{name}`) contains infinite values.")
+        raise ValueError(
+            f"`{name}`={column!r} is not a column of `{frame}`; columns are {list(df.columns)}."
+        )
+    return df[column]
+
+
+def finite_values(values: pd.Series, name: str, *, missing: str = "raise") -> np.ndarray:
+    """A numeric (not boolean) column as floats, with no infinite values.
+
+    ``missing="raise"`` refuses NaN, naming the first rows that hold it;
+    ``missing="keep"`` returns NaN where values are missing.
+    """
+    import pandas as pd
+
+    column = values.name
+    if pd.api.types.is_bool_dtype(values):
+        raise ValueError(
+            f"`{name}` column {column!r} is boolean; the model needs numbers "
+            "(convert it with .astype(float) if that is what you mean)."
+        )
+    if not pd.api.types.is_numeric_dtype(values):
+        raise ValueError(f"`{name}` column {column!r} must be numeric, got {values.dtype}.")
+    array = values.to_numpy(dtype=float)
+    if np.isinf(array).any():
+        raise ValueError(f"`{name}` column {column!r} contains infinite values.")
+    nan = np.isnan(array)
+    if missing == "raise" and nan.any():
+        rows = list(values.index[nan][:5])
+        raise ValueError(
+            f"`{name}` column {column!r} has {int(nan.sum())} missing values "
+            f"(rows {rows}{', ...' if nan.sum() > 5 else ''}); "
+            "drop or impute them before fitting (see Part II)."
+        )
+    return array
+
+
+def numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
+    """The values of a numeric (not boolean) column of ``df`` as floats, NaN kept.
+
+    At least two values must be observed.
+    """
+    check_frame(df)
+    values = finite_values(check_column(df, column, name), name, missing="keep")
     if np.isfinite(values).sum() < 2:
-        raise ValueError(f"Column {column!r} (`{name}`) needs at least two observed values.")
+        raise ValueError(f"`{name}` column {column!r} needs at least two observed values.")
     return values
+
+
+def group_codes(labels: pd.Series, groups: Sequence | None = None) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of a column of group labels and the groups in model order.
+
+    The order is ``groups`` if given, else the categories of a categorical
+    column, else the order of first appearance. Missing labels, labels not in
+    ``groups`` and groups without rows (including unused categories) are
+    refused: a group the data never mention would be silently modelled from
+    the prior alone.
+    """
+    import pandas as pd
+
+    if labels.isna().any():
+        rows = list(labels.index[labels.isna()][:5])
+        raise ValueError(f"`group` column {labels.name!r} has missing labels (rows {rows}).")
+    if groups is None:
+        if isinstance(labels.dtype, pd.CategoricalDtype):
+            groups = labels.cat.categories
+        else:
+            groups = pd.unique(labels)
+    index = pd.Index(groups, name=labels.name)
+    if index.has_duplicates:
+        raise ValueError(f"`groups` lists {list(index[index.duplicated()])} more than once.")
+    codes = index.get_indexer(labels.astype(object))
+    if (codes < 0).any():
+        unknown = list(pd.unique(labels[codes < 0].astype(object)))[:5]
+        raise ValueError(f"unknown group(s) {unknown} in the data: not in `groups`.")
+    empty = np.bincount(codes, minlength=len(index)) == 0
+    if empty.any():
+        raise ValueError(
+            f"empty group(s) {list(index[empty])}: no rows of the data belong to them; "
+            "drop them from `groups`, or drop unused categories from the column "
+            "(`.cat.remove_unused_categories()`)."
+        )
+    return codes, index

@@ -84,7 +84,12 @@ def test_column_names_that_are_not_identifiers():
 @pytest.mark.parametrize(
     ("frame", "kwargs", "error", "message"),
     [
-        (pd.DataFrame({"a": [1.0, np.nan], "b": ["x", "y"]}), {}, TypeError, "non-numeric: b"),
+        (
+            pd.DataFrame({"a": [1.0, np.nan], "b": ["x", "y"]}),
+            {},
+            ValueError,
+            "not numeric: .b. \\(str",
+        ),
         (pd.DataFrame({"a": [1.0, np.nan, 2.0], "b": [np.nan] * 3}), {}, ValueError, "no observed"),
         (
             pd.DataFrame({"a": [1.0, np.nan, 2.0], "b": [1.0, np.nan, 0.0]}),

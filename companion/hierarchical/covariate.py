@@ -33,7 +33,14 @@ import numpy as np
 import pandas as pd
 
 from companion._modelling import attach_missing_dim, spread
-from companion._validation import SeedLike, check_frame, check_real
+from companion._validation import (
+    SeedLike,
+    check_column,
+    check_frame,
+    check_real,
+    finite_values,
+    group_codes,
+)
 from companion.hierarchical.priors import (
     AUTO_WIDTH,
     LocationPrior,
@@ -66,42 +73,15 @@ _RESERVED = (
 # --- Validation and school-level tables ------------------------------------------
 
 
-def _check_data(data: object) -> pd.DataFrame:
-    return check_frame(data, "data")
-
-
-def _check_column(data: pd.DataFrame, column: object, argument: str) -> None:
-    if column not in data.columns:
-        raise ValueError(
-            f"`{argument}`={column!r} is not a column of `data`; columns are {list(data.columns)}."
-        )
+def _groups(data: pd.DataFrame, group: object) -> tuple[np.ndarray, pd.Index]:
+    return group_codes(check_column(data, group, "group", frame="data"))
 
 
 def _numeric(data: pd.DataFrame, column: object, argument: str) -> np.ndarray:
-    _check_column(data, column, argument)
-    values = data[column]
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        raise ValueError(f"`{argument}` column {column!r} must be numeric, got {values.dtype}.")
-    array = values.to_numpy(dtype=float)
-    if np.isinf(array).any():
-        raise ValueError(f"`{argument}` column {column!r} contains infinite values.")
-    return array
-
-
-def _groups(data: pd.DataFrame, group: object) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of the group column and the groups in model order."""
-    _check_column(data, group, "group")
-    labels = data[group]
-    if labels.isna().any():
-        rows = list(labels.index[labels.isna()][:5])
-        raise ValueError(f"`group` column {group!r} has missing labels (rows {rows}).")
-    if isinstance(labels.dtype, pd.CategoricalDtype):
-        present = set(labels.astype(object))
-        index = pd.Index([c for c in labels.cat.categories if c in present], name=group)
-    else:
-        index = pd.Index(pd.unique(labels), name=group)
-    codes = index.get_indexer(labels.astype(object))
-    return codes, index
+    """A numeric column with NaN where values are missing."""
+    return finite_values(
+        check_column(data, column, argument, frame="data"), argument, missing="keep"
+    )
 
 
 def group_covariate(
@@ -137,7 +117,7 @@ def group_covariate(
     >>> group_covariate(df).tolist()
     [0.5, nan]
     """
-    data = _check_data(data)
+    data = check_frame(data, "data")
     codes, index = _groups(data, group)
     values = _numeric(data, covariate, "covariate")
     frame = pd.DataFrame({"code": codes, "value": values}).dropna()
@@ -186,7 +166,7 @@ def group_summaries(
     >>> group_summaries(df)[["n", "n_observed", "mean"]].to_dict("list")
     {'n': [2, 2], 'n_observed': [1, 2], 'mean': [70.0, 85.0]}
     """
-    data = _check_data(data)
+    data = check_frame(data, "data")
     codes, index = _groups(data, group)
     y = _numeric(data, outcome, "outcome")
     seen = ~np.isnan(y)
@@ -323,7 +303,7 @@ def hierarchical_covariate_model(
 
     from companion.hierarchical.priors import pymc_distribution
 
-    data = _check_data(data)
+    data = check_frame(data, "data")
     codes, index = _groups(data, group)
     if len(index) < 2:
         raise ValueError(f"a hierarchical model needs at least 2 groups, got {len(index)}.")
@@ -456,7 +436,7 @@ def ampute_groups(
     """
     from companion.missing.amputation import ampute
 
-    data = _check_data(data)
+    data = check_frame(data, "data")
     codes, index = _groups(data, group)
     if column == group:
         raise ValueError("`column` must differ from `group`.")

@@ -29,7 +29,15 @@ import numpy as np
 import pandas as pd
 
 from companion._random import DEFAULT_SEED
-from companion._validation import SeedLike, check_frame, check_posterior, check_rng
+from companion._validation import (
+    SeedLike,
+    check_column,
+    check_frame,
+    check_posterior,
+    check_rng,
+    finite_values,
+    group_codes,
+)
 from companion.hierarchical.priors import (
     auto_priors,
     location_prior,
@@ -93,60 +101,6 @@ class GroupedData:
         return np.bincount(self.group_idx, weights=deviations**2, minlength=self.n_groups)
 
 
-def _column(data: pd.DataFrame, column: object, argument: str) -> pd.Series:
-    if column not in data.columns:
-        raise ValueError(
-            f"`{argument}`={column!r} is not a column of `data`; columns are {list(data.columns)}."
-        )
-    return data[column]
-
-
-def _finite_numbers(values: pd.Series, argument: str) -> np.ndarray:
-    if pd.api.types.is_bool_dtype(values):
-        raise ValueError(
-            f"`{argument}` column {values.name!r} is boolean; a normal model needs numbers "
-            "(convert it with .astype(float) if that is what you mean)."
-        )
-    try:
-        array = values.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"`{argument}` column {values.name!r} must be numeric.") from None
-    bad = ~np.isfinite(array)
-    if bad.any():
-        rows = list(values.index[bad][:5])
-        raise ValueError(
-            f"`{argument}` column {values.name!r} has {int(bad.sum())} missing or "
-            f"non-finite values (rows {rows}{', ...' if bad.sum() > 5 else ''}); "
-            "drop or impute them before fitting (see Part II)."
-        )
-    return array
-
-
-def _group_index(labels: pd.Series, groups: Sequence | None) -> tuple[np.ndarray, pd.Index]:
-    if labels.isna().any():
-        rows = list(labels.index[labels.isna()][:5])
-        raise ValueError(f"`group` column {labels.name!r} has missing labels (rows {rows}).")
-    if groups is None:
-        if isinstance(labels.dtype, pd.CategoricalDtype):
-            groups = labels.cat.categories
-        else:
-            groups = pd.unique(labels)
-    index = pd.Index(groups, name=labels.name)
-    if index.has_duplicates:
-        raise ValueError(f"`groups` lists {list(index[index.duplicated()])} more than once.")
-    codes = index.get_indexer(labels.astype(object))
-    if (codes < 0).any():
-        unknown = list(pd.unique(labels[codes < 0].astype(object)))[:5]
-        raise ValueError(f"unknown group(s) {unknown} in `data`: not in `groups`.")
-    empty = np.bincount(codes, minlength=len(index)) == 0
-    if empty.any():
-        raise ValueError(
-            f"empty group(s) {list(index[empty])}: no rows of `data` belong to them; "
-            "drop them from `groups` (or unused categories from the column)."
-        )
-    return codes, index
-
-
 def grouped_data(
     data: pd.DataFrame,
     *,
@@ -184,13 +138,11 @@ def grouped_data(
     (8, True)
     """
     check_frame(data, "data")
-    if len(data) == 0:
-        raise ValueError("`data` has no rows.")
-    y = _finite_numbers(_column(data, outcome, "outcome"), "outcome")
-    codes, index = _group_index(_column(data, group, "group"), groups)
+    y = finite_values(check_column(data, outcome, "outcome", frame="data"), "outcome")
+    codes, index = group_codes(check_column(data, group, "group", frame="data"), groups)
     se_values = None
     if se is not None:
-        se_values = _finite_numbers(_column(data, se, "se"), "se")
+        se_values = finite_values(check_column(data, se, "se", frame="data"), "se")
         if (se_values <= 0).any():
             raise ValueError(
                 f"`se` column {se!r} must be positive, got {se_values[se_values <= 0][0]}."

@@ -37,6 +37,7 @@ from companion._validation import (
     SeedLike,
     check_frame,
     check_frame_columns,
+    check_numeric_columns,
     check_probability,
     check_rng,
 )
@@ -61,9 +62,7 @@ def _check_columns(df: pd.DataFrame, columns: object, name: str = "columns") -> 
     columns = check_frame_columns(df, columns, name)
     if len(set(columns)) != len(columns):
         raise ValueError(f"`{name}` repeats a column: {columns}.")
-    for c in columns:
-        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
-            raise ValueError(f"Column {c!r} of `{name}` must be numeric, got {df[c].dtype}.")
+    check_numeric_columns(df, columns, name)
     return columns
 
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from companion._validation import check_datasets
+
 __all__ = [
     "fit_ols",
 ]
@@ -38,10 +40,7 @@ def fit_ols(datasets: Sequence[pd.DataFrame], formula: str) -> list[object]:
     """
     if not isinstance(formula, str) or "~" not in formula:
         raise ValueError(f"`formula` must be a string like 'y ~ x', got {formula!r}.")
-    if isinstance(datasets, pd.DataFrame) or not isinstance(datasets, Sequence):
-        raise TypeError(f"`datasets` must be a list of DataFrames, got {type(datasets).__name__}.")
-    if len(datasets) == 0:
-        raise ValueError("`datasets` is empty.")
+    datasets = check_datasets(datasets)
     import statsmodels.formula.api as smf
     from statsmodels.tools.sm_exceptions import MissingDataError
 
@@ -52,10 +51,6 @@ def fit_ols(datasets: Sequence[pd.DataFrame], formula: str) -> list[object]:
 
     fits = []
     for position, data in enumerate(datasets):
-        if not isinstance(data, pd.DataFrame):
-            raise TypeError(
-                f"`datasets[{position}]` must be a DataFrame, got {type(data).__name__}."
-            )
         try:
             fits.append(smf.ols(formula, data, missing="raise").fit())
         except (MissingDataError, PatsyError) as error:

@@ -24,6 +24,7 @@ from companion._validation import (
     check_count,
     check_frame,
     check_frame_columns,
+    check_numeric_columns,
     check_posterior,
     check_rng,
     numeric_column,
@@ -310,11 +311,10 @@ def mean_impute(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFra
         if not columns:
             return df.copy()
     columns = check_frame_columns(df, columns)
+    check_numeric_columns(df, columns)
     filled = df.copy()
     for column in columns:
         values = df[column]
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            raise ValueError(f"Column {column!r} of `columns` must be numeric, got {values.dtype}.")
         if values.notna().sum() == 0:
             raise ValueError(f"Column {column!r} has no observed values to average.")
         filled[column] = values.astype(float).fillna(values.mean())

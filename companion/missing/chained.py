@@ -36,7 +36,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from companion._validation import SeedLike, check_count, check_frame, check_rng
+from companion._validation import (
+    SeedLike,
+    check_count,
+    check_frame,
+    check_numeric_columns,
+    check_rng,
+)
 
 __all__ = [
     "mice_impute",
@@ -49,16 +55,7 @@ def _check_frame(df: object) -> pd.DataFrame:
         raise ValueError(f"`df` needs at least 2 columns to impute from, got {df.shape[1]}.")
     if df.shape[0] < 2:
         raise ValueError(f"`df` needs at least 2 rows, got {df.shape[0]}.")
-    bad = [
-        str(c)
-        for c in df.columns
-        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c])
-    ]
-    if bad:
-        raise TypeError(
-            f"`df` must have numeric columns only; non-numeric: {', '.join(bad)}. "
-            "Encode categories as numbers (or dummies) first."
-        )
+    check_numeric_columns(df, df.columns, "df")
     values = df.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(values).any():
         raise ValueError("`df` contains infinite values.")

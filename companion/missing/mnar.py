@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from companion._validation import check_probability, check_real
+from companion._validation import (
+    check_datasets,
+    check_frame,
+    check_frame_columns,
+    check_numeric_columns,
+    check_probability,
+    check_real,
+)
 
 if TYPE_CHECKING:
     import pymc as pm
@@ -47,25 +54,6 @@ SELECTION_PARAMETERS = ("alpha", "beta", "sigma", "gamma0", "gamma1")
 
 
 # --------------------------------------------------------------------------- δ-adjustment
-def _check_datasets(datasets: object) -> tuple[list[pd.DataFrame], bool]:
-    """Return the data sets as a list, and whether a single DataFrame was given."""
-    if isinstance(datasets, pd.DataFrame):
-        return [datasets], True
-    if isinstance(datasets, (str, bytes)) or not isinstance(datasets, Sequence):
-        raise TypeError(
-            "`datasets` must be a DataFrame or a list of DataFrames, "
-            f"got {type(datasets).__name__}."
-        )
-    if len(datasets) == 0:
-        raise ValueError("`datasets` is empty.")
-    for position, data in enumerate(datasets):
-        if not isinstance(data, pd.DataFrame):
-            raise TypeError(
-                f"`datasets[{position}]` must be a DataFrame, got {type(data).__name__}."
-            )
-    return list(datasets), False
-
-
 def _per_column(value: object, name: str, columns: list, *, positive: bool = False) -> dict:
     """Expand a scalar or a {column: value} dict to one finite float per column."""
     if isinstance(value, Mapping):
@@ -149,9 +137,9 @@ def delta_adjust(
     >>> delta_adjust([completed], original, {"y": 1.0}, scale=2.0)[0]["y"].tolist()
     [1.0, 5.0, 3.0]
     """
-    sets, single = _check_datasets(datasets)
-    if not isinstance(original, pd.DataFrame):
-        raise TypeError(f"`original` must be a DataFrame, got {type(original).__name__}.")
+    single = isinstance(datasets, pd.DataFrame)
+    sets = check_datasets(datasets, single=True)
+    check_frame(original, "original")
     if columns is None:
         if isinstance(delta, Mapping):
             columns = list(delta)
@@ -159,16 +147,8 @@ def delta_adjust(
             columns = [c for c in original.columns if original[c].isna().any()]
             if not columns:
                 raise ValueError("`original` has no missing values: there is nothing to adjust.")
-    elif isinstance(columns, str) or not isinstance(columns, Sequence):
-        columns = [columns]
-    columns = list(columns)
-    if not columns:
-        raise ValueError("`columns` is empty.")
-    for column in columns:
-        if column not in original.columns:
-            raise ValueError(f"`columns` names {column!r}, which is not a column of `original`.")
-        if not pd.api.types.is_numeric_dtype(original[column]):
-            raise ValueError(f"Column {column!r} must be numeric, got {original[column].dtype}.")
+    columns = check_frame_columns(original, columns, frame="original")
+    check_numeric_columns(original, columns)
     shifts = _per_column(delta, "delta", columns)
     factors = _per_column(scale, "scale", columns, positive=True)
 
@@ -291,7 +271,7 @@ def tipping_point(
     from companion.missing.analyse import fit_ols
     from companion.missing.pool import pool
 
-    sets, _ = _check_datasets(datasets)
+    sets = check_datasets(datasets, single=True)
     if len(sets) < 2:
         raise ValueError(f"`datasets` needs at least 2 imputed data sets, got {len(sets)}.")
     grid = _check_deltas(deltas)
