@@ -123,14 +123,31 @@ def check_same_length(**arrays: np.ndarray) -> None:
         raise ValueError(f"lengths differ: {described}.")
 
 
+def check_fit_group(idata: object, group: str = "posterior", name: str = "idata", hint: str = ""):
+    """The group ``group`` of a fit, as an ``xarray.Dataset``.
+
+    A fit is an ``xarray.DataTree`` from :func:`companion.sample`, or any
+    object with the group as an attribute (such as an ArviZ InferenceData).
+    ``name`` is the argument's name in error messages; ``hint`` is appended
+    to the message when the group is missing.
+    """
+    children = getattr(idata, "children", None)
+    if children is not None:
+        if group not in children:
+            raise ValueError(f"`{name}` has no `{group}` group{hint}.")
+        return idata[group].to_dataset()
+    dataset = getattr(idata, group, None)
+    if dataset is None:
+        raise TypeError(
+            f"`{name}` must be a fit with a {group} group (an xarray.DataTree from "
+            f"companion.sample), got {type(idata).__name__}."
+        )
+    return dataset
+
+
 def check_posterior(idata: object, name: str = "idata"):
-    """Return the ``posterior`` group of a fit (an ArviZ DataTree or similar)."""
-    if "posterior" in getattr(idata, "children", {}):
-        return idata["posterior"]
-    posterior = getattr(idata, "posterior", None)
-    if posterior is None:
-        raise TypeError(f"`{name}` must be a fit with a `posterior` group, e.g. from `sample`.")
-    return posterior
+    """The ``posterior`` group of a fit, as an ``xarray.Dataset``."""
+    return check_fit_group(idata, "posterior", name)
 
 
 def check_mcmc_fit(idata: object, name: str = "idata") -> None:

@@ -384,5 +384,5 @@ def test_fit_helpers_reject_bad_input(exact_fit):
         posterior_shrinkage(fit, [0, 3])
     with pytest.raises(ValueError, match="pass the known `sigma`"):
         posterior_shrinkage(fit, summary["n_observed"])
-    with pytest.raises(TypeError, match="`posterior` group"):
+    with pytest.raises(TypeError, match="posterior group"):
         posterior_shrinkage(object(), [1, 2])

@@ -79,7 +79,7 @@ def test_estimates_reject_bad_input(fake_fits):
         group_estimates({})
     with pytest.raises(TypeError, match="posterior group"):
         group_estimates({"no pooling": np.zeros(3)})
-    with pytest.raises(ValueError, match="no posterior variable 'mu'"):
+    with pytest.raises(ValueError, match="'mu' is not in the posterior"):
         group_estimates(fake_fits, var="mu")
     with pytest.raises(ValueError, match="`prob` must be in"):
         group_estimates(fake_fits, prob=1.0)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from companion._draws import group_dim, stacked, variable
 from companion._validation import (
     check_posterior,
     check_probability,
@@ -35,29 +36,14 @@ __all__ = [
 #: The three estimators, in the order tables and figures show them.
 METHODS: tuple[str, ...] = ("no pooling", "partial pooling", "complete pooling")
 
-_SAMPLE_DIMS = ("chain", "draw")
-
 
 def _draws(fit: object, var: str, method: str) -> xr.DataArray:
     """The posterior draws of ``var`` in ``fit``, checked to have one group dimension."""
-    try:
-        posterior = fit.posterior
-    except AttributeError:
-        raise TypeError(
-            f"`fits[{method!r}]` must be fitted data with a posterior group (as returned by "
-            f"companion.sample), got {type(fit).__name__}."
-        ) from None
-    if var not in posterior.data_vars:
-        raise ValueError(
-            f"`fits[{method!r}]` has no posterior variable {var!r}; it has "
-            f"{sorted(posterior.data_vars)}."
-        )
-    draws = posterior[var]
-    group_dims = [d for d in draws.dims if d not in _SAMPLE_DIMS]
-    if len(group_dims) != 1 or not set(_SAMPLE_DIMS) <= set(draws.dims):
-        raise ValueError(
-            f"`{var}` in `fits[{method!r}]` must have dims (chain, draw, group), got {draws.dims}."
-        )
+    name = f"fits[{method!r}]"
+    draws = variable(
+        check_posterior(fit, name), var, argument="var", where=f"the posterior of `{name}`"
+    )
+    group_dim(draws, var, name)
     return draws
 
 
@@ -107,32 +93,32 @@ def group_estimates(
     if not isinstance(fits, Mapping) or len(fits) == 0:
         raise TypeError("`fits` must be a non-empty mapping of method name to fitted data.")
     prob = check_probability(prob, "prob")
-    frames, groups, group_dim = [], None, None
+    frames, groups, first_dim = [], None, None
     for method, fit in fits.items():
         if not isinstance(method, str):
             raise TypeError(f"`fits` keys must be method names (str), got {method!r}.")
         draws = _draws(fit, var, method)
-        dim = next(d for d in draws.dims if d not in _SAMPLE_DIMS)
+        dim = group_dim(draws, var, f"fits[{method!r}]")
         labels = pd.Index(draws.coords[dim].values) if dim in draws.coords else None
         if labels is None:
             labels = pd.RangeIndex(draws.sizes[dim])
         if groups is None:
-            groups, group_dim = labels, dim
-        elif dim != group_dim or not labels.equals(groups):
+            groups, first_dim = labels, dim
+        elif dim != first_dim or not labels.equals(groups):
             raise ValueError(
                 f"`fits[{method!r}]` has groups {list(labels)} in dim {dim!r}; the first fit "
-                f"has {list(groups)} in {group_dim!r}: all fits need the same groups."
+                f"has {list(groups)} in {first_dim!r}: all fits need the same groups."
             )
-        values = draws.transpose(*_SAMPLE_DIMS, dim).values.reshape(-1, len(labels))
+        values = stacked(draws)
         lower, upper = np.quantile(values, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
-        frames.append(pd.DataFrame({group_dim: labels, "method": method,
+        frames.append(pd.DataFrame({first_dim: labels, "method": method,
                                     "mean": values.mean(axis=0), "lower": lower,
                                     "upper": upper}))  # fmt: skip
     table = pd.concat(frames, ignore_index=True)
-    table[group_dim] = pd.Categorical(table[group_dim], categories=groups, ordered=True)
+    table[first_dim] = pd.Categorical(table[first_dim], categories=groups, ordered=True)
     table["method"] = pd.Categorical(table["method"], categories=list(fits), ordered=True)
     if truth is not None:
-        table["truth"] = _align_truth(truth, groups).to_numpy()[table[group_dim].cat.codes]
+        table["truth"] = _align_truth(truth, groups).to_numpy()[table[first_dim].cat.codes]
     return table
 
 
@@ -152,14 +138,7 @@ def _align_truth(truth, groups: pd.Index) -> pd.Series:
 
 def _posterior_draws(idata: object, var_name: str):
     """The DataArray of ``var_name`` in the posterior of a fit."""
-    posterior = check_posterior(idata)
-    if var_name not in posterior.data_vars:
-        raise ValueError(
-            f"`var_name`={var_name!r} is not in the posterior; it has "
-            f"{sorted(posterior.data_vars)}."
-        )
-    values = posterior[var_name]
-    return values.to_dataarray() if hasattr(values, "to_dataarray") else values
+    return variable(check_posterior(idata), var_name)
 
 
 def _draws_matrix(draws: object, var_name: str) -> tuple[np.ndarray, pd.Index]:
@@ -175,16 +154,9 @@ def _draws_matrix(draws: object, var_name: str) -> tuple[np.ndarray, pd.Index]:
         labels = pd.RangeIndex(matrix.shape[1])
     else:
         values = draws if isinstance(draws, xr.DataArray) else _posterior_draws(draws, var_name)
-        sample_dims = [d for d in ("chain", "draw") if d in values.dims]
-        others = [d for d in values.dims if d not in sample_dims]
-        if len(others) != 1:
-            raise ValueError(
-                f"`{var_name}` must have exactly one dimension besides chain and draw, "
-                f"got {others}."
-            )
-        stacked = values.stack(sample=sample_dims) if sample_dims else values.expand_dims("sample")
-        matrix = stacked.transpose("sample", others[0]).to_numpy().astype(float)
-        labels = pd.Index(values[others[0]].to_numpy(), name=others[0])
+        dim = group_dim(values, var_name, "draws")
+        matrix = stacked(values).astype(float)
+        labels = pd.Index(values[dim].to_numpy(), name=dim)
     if matrix.shape[1] < 2:
         raise ValueError(f"ranking needs at least 2 groups, got {matrix.shape[1]}.")
     if np.isnan(matrix).any():

@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from companion._validation import SeedLike, check_probability, check_real, check_rng
+from companion._draws import stacked, variable
+from companion._validation import (
+    SeedLike,
+    check_fit_group,
+    check_probability,
+    check_real,
+    check_rng,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,24 +73,12 @@ STATISTICS: dict[str, Callable[..., np.ndarray]] = {
 
 # --------------------------------------------------------------------------- helpers
 def _group(idata: object, name: str, hint: str = "") -> xr.Dataset:
-    import xarray as xr
-
-    if not isinstance(idata, xr.DataTree):
-        raise TypeError(
-            "`idata` must be an xarray.DataTree (from companion.sample), "
-            f"got {type(idata).__name__}."
-        )
-    if name not in idata.children:
-        raise ValueError(f"`idata` has no `{name}` group{hint}.")
-    return idata[name].to_dataset()
+    return check_fit_group(idata, name, "idata", hint)
 
 
 def _draws(dataset: xr.Dataset, var: str, argument: str = "idata") -> np.ndarray:
     """Draws of ``var`` as an array (chain * draw, ...), chain-major."""
-    if var not in dataset:
-        raise ValueError(f"`{argument}` has no variable {var!r}; it has {list(dataset.data_vars)}.")
-    values = dataset[var].transpose("chain", "draw", ...).to_numpy()
-    return values.reshape(-1, *values.shape[2:])
+    return stacked(variable(dataset, var, argument="var_name", where=f"`{argument}`"))
 
 
 def _statistic(stat: Statistic) -> tuple[str, Callable[..., np.ndarray]]:

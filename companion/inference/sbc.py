@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from companion._draws import stacked
 from companion._random import sampler_seed
 from companion._validation import SeedLike, check_count, check_rng, check_vector
 from companion.options import resolve_progressbar
@@ -324,8 +325,7 @@ def simulation_based_calibration(
         )  # fmt: skip
         divergences.append(int(trace.sample_stats["diverging"].sum()))
         for name in names:
-            kept = trace.posterior[name].to_numpy()[:, ::thin]
-            kept = kept.reshape(-1, *kept.shape[2:])[:n_draws]
+            kept = stacked(trace.posterior[name].isel(draw=slice(None, None, thin)))[:n_draws]
             for key, values in _flatten(kept, name, _labels(model, name)).items():
                 draws[key].append(values)
     ranks = sbc_ranks(truth, {key: np.stack(values) for key, values in draws.items()})

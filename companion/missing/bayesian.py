@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from companion._draws import stacked
 from companion._modelling import attach_missing_dim, spread
 from companion._validation import (
     SeedLike,
@@ -267,7 +268,7 @@ def completed_datasets(
     rng = check_rng(seed)
     picks = rng.choice(n_chains * n_draws, size=m, replace=False)
     values = {
-        c: posterior[f"{c}_unobserved"].to_numpy().reshape(n_chains * n_draws, -1) for c in columns
+        c: stacked(posterior[f"{c}_unobserved"]).reshape(n_chains * n_draws, -1) for c in columns
     }
     datasets = []
     for pick in picks:
