@@ -220,6 +220,24 @@ def check_frame_columns(
     return columns
 
 
+def check_covariates(df: pd.DataFrame, x: object, y: object, reserved: Sequence) -> list:
+    """The covariate columns named by ``x`` (one name or several), checked.
+
+    For the regression models: the columns must exist, differ from the
+    outcome ``y`` and from each other, and not clash with the model's
+    variable names ``reserved``.
+    """
+    columns = check_frame_columns(df, x, "x")
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"`x` repeats a column: {columns}.")
+    if y in columns:
+        raise ValueError(f"`x` and `y` must be different columns; {y!r} is both.")
+    for name, column in (*(("x", c) for c in columns), ("y", y)):
+        if column in reserved:
+            raise ValueError(f"`{name}`={column!r} clashes with a model variable; rename it.")
+    return columns
+
+
 def check_numeric_columns(df: pd.DataFrame, columns: Sequence, name: str = "columns") -> None:
     """Raise unless every one of ``columns`` of ``df`` is numeric and not boolean."""
     import pandas as pd

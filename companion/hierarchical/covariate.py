@@ -188,18 +188,6 @@ def group_summaries(
 # --- The model -------------------------------------------------------------------
 
 
-def _auto_location(spec: object, mean: float, sd: float, name: str) -> LocationPrior:
-    if isinstance(spec, str) and spec == "auto":
-        return LocationPrior(mean, AUTO_WIDTH * sd)
-    return location_prior(spec, name)
-
-
-def _auto_scale(spec: object, sd: float, name: str) -> ScalePrior:
-    if isinstance(spec, str) and spec == "auto":
-        return ScalePrior("half-normal", AUTO_WIDTH * sd)
-    return scale_prior(spec, name)
-
-
 def hierarchical_covariate_model(
     data: pd.DataFrame,
     *,
@@ -330,11 +318,13 @@ def hierarchical_covariate_model(
         raise ValueError("`selection_prior` must be a proper (mean, sd) pair.")
 
     y_mean, y_sd = float(np.nanmean(y)), spread(y)
-    mu_p = _auto_location(mu_prior, y_mean, y_sd, "mu_prior")
-    tau_p = _auto_scale(tau_prior, y_sd, "tau_prior")
+    mu_p = location_prior(mu_prior, "mu_prior", LocationPrior(y_mean, AUTO_WIDTH * y_sd))
+    tau_p = scale_prior(tau_prior, "tau_prior", ScalePrior("half-normal", AUTO_WIDTH * y_sd))
     sigma_p = None
     if known_sigma is None:
-        sigma_p = _auto_scale(sigma_prior, y_sd, "sigma_prior")
+        sigma_p = scale_prior(
+            sigma_prior, "sigma_prior", ScalePrior("half-normal", AUTO_WIDTH * y_sd)
+        )
     else:
         known_sigma = check_real(known_sigma, "known_sigma", positive=True)
 
@@ -353,9 +343,17 @@ def hierarchical_covariate_model(
                 f"groups, got {n_w}."
             )
         w_mean, w_sd = float(np.nanmean(w)), spread(w)
-        beta_p = _auto_location(beta_prior, 0.0, y_sd / w_sd, "beta_prior")
-        mu_w_p = _auto_location(covariate_mu_prior, w_mean, w_sd, "covariate_mu_prior")
-        sigma_w_p = _auto_scale(covariate_sigma_prior, w_sd, "covariate_sigma_prior")
+        beta_p = location_prior(
+            beta_prior, "beta_prior", LocationPrior(0.0, AUTO_WIDTH * y_sd / w_sd)
+        )
+        mu_w_p = location_prior(
+            covariate_mu_prior, "covariate_mu_prior", LocationPrior(w_mean, AUTO_WIDTH * w_sd)
+        )
+        sigma_w_p = scale_prior(
+            covariate_sigma_prior,
+            "covariate_sigma_prior",
+            ScalePrior("half-normal", AUTO_WIDTH * w_sd),
+        )
 
     coords = {group: index.tolist(), "obs": list(data.index)}
     with pm.Model(coords=coords) as model, warnings.catch_warnings():

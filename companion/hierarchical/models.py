@@ -167,10 +167,11 @@ def _group_means(mu, tau, dim: str, parameterization: str):
 
 def _resolve_priors(data: GroupedData, mu_prior, tau_prior, sigma_prior):
     auto_location, auto_scale = auto_priors(data.y, data.se)
-    mu = auto_location if mu_prior == "auto" else location_prior(mu_prior, "mu_prior")
-    tau = auto_scale if tau_prior == "auto" else scale_prior(tau_prior, "tau_prior")
-    sigma = auto_scale if sigma_prior == "auto" else scale_prior(sigma_prior, "sigma_prior")
-    return mu, tau, sigma
+    return (
+        location_prior(mu_prior, "mu_prior", auto_location),
+        scale_prior(tau_prior, "tau_prior", auto_scale),
+        scale_prior(sigma_prior, "sigma_prior", auto_scale),
+    )
 
 
 def _build(

@@ -92,10 +92,11 @@ class ScalePrior:
         return f"{name}({self.scale:g})"
 
 
-def location_prior(spec: object, name: str) -> LocationPrior:
+def location_prior(spec: object, name: str, auto: LocationPrior | None = None) -> LocationPrior:
     """Parse ``None`` (flat) or ``(mean, sd)`` into a :class:`LocationPrior`.
 
-    ``name`` is the argument's name, used in the error message.
+    ``name`` is the argument's name, used in the error message; ``auto`` is the
+    prior the spec ``"auto"`` stands for (see :func:`auto_priors`).
 
     Examples
     --------
@@ -106,6 +107,8 @@ def location_prior(spec: object, name: str) -> LocationPrior:
     """
     if spec is None:
         return LocationPrior()
+    if isinstance(spec, str) and spec == "auto" and auto is not None:
+        return auto
     if isinstance(spec, LocationPrior):
         return spec
     if isinstance(spec, tuple | list) and len(spec) == 2:
@@ -115,16 +118,19 @@ def location_prior(spec: object, name: str) -> LocationPrior:
     raise ValueError(f"`{name}` must be None (flat) or a (mean, sd) pair, got {spec!r}.")
 
 
-def scale_prior(spec: object, name: str) -> ScalePrior:
+def scale_prior(spec: object, name: str, auto: ScalePrior | None = None) -> ScalePrior:
     """Parse ``"uniform"`` or ``(family, scale)`` into a :class:`ScalePrior`.
 
-    ``name`` is the argument's name, used in the error message.
+    ``name`` is the argument's name, used in the error message; ``auto`` is the
+    prior the spec ``"auto"`` stands for.
 
     Examples
     --------
     >>> scale_prior(("half-normal", 20), "tau_prior")
     ScalePrior(family='half-normal', scale=20.0)
     """
+    if isinstance(spec, str) and spec == "auto" and auto is not None:
+        return auto
     if isinstance(spec, ScalePrior):
         return spec
     if spec == "uniform":

@@ -217,7 +217,12 @@ def sampler_diagnostics(idata: xr.DataTree, *, var_names: Sequence[str] | None =
             raise ValueError(f"`var_names` {missing} are not posterior variables.")
     stats = idata.sample_stats
     draws = int(np.asarray(stats["diverging"]).size)
-    ess_bulk = _extreme(az.ess(idata, var_names=var_names, method="bulk"), "min")
+    # A variable constant over the draws (the observed part of an imputed
+    # column) has no R-hat or ESS: NaN, skipped by _extreme, without a warning.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rhat = _extreme(az.rhat(idata, var_names=var_names), "max")
+        ess_bulk = _extreme(az.ess(idata, var_names=var_names, method="bulk"), "min")
+        ess_tail = _extreme(az.ess(idata, var_names=var_names, method="tail"), "min")
     gradients = _stat_total(stats, _STEP_STATS)
     seconds = float(idata.posterior.attrs.get("sampling_time", np.nan))
     return pd.Series(
@@ -225,9 +230,9 @@ def sampler_diagnostics(idata: xr.DataTree, *, var_names: Sequence[str] | None =
             "draws": draws,
             "divergences": int(np.asarray(stats["diverging"]).sum()),
             "treedepth_hits": _stat_total(stats, _TREEDEPTH_STATS),
-            "max_rhat": _extreme(az.rhat(idata, var_names=var_names), "max"),
+            "max_rhat": rhat,
             "min_ess_bulk": ess_bulk,
-            "min_ess_tail": _extreme(az.ess(idata, var_names=var_names, method="tail"), "min"),
+            "min_ess_tail": ess_tail,
             "gradient_evals": gradients,
             "ess_per_1k_gradients": 1000 * ess_bulk / gradients,
             "sampling_time": seconds,

@@ -23,6 +23,7 @@ from companion._modelling import attach_missing_dim, spread
 from companion._validation import (
     SeedLike,
     check_count,
+    check_covariates,
     check_frame,
     check_frame_columns,
     check_numeric_columns,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = [
+    "COVARIATE_DIMS",
     "REGRESSION_PARAMETERS",
     "completed_datasets",
     "mean_impute",
@@ -45,11 +47,15 @@ __all__ = [
     "regression_imputation_model",
 ]
 
-#: Names of the parameters of :func:`regression_imputation_model`.
-REGRESSION_PARAMETERS = ("mu_x", "sigma_x", "alpha", "beta", "sigma")
+#: Names of the parameters of :func:`regression_imputation_model` (``lambda_x``
+#: only with two or more covariates).
+REGRESSION_PARAMETERS = ("mu_x", "sigma_x", "lambda_x", "alpha", "beta", "sigma")
+
+#: Dimension names of :func:`regression_imputation_model` with several covariates.
+COVARIATE_DIMS = ("covariate", "covariate_pair")
 
 
-def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float]:
+def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float | np.ndarray]:
     """Location and scale of the priors of :func:`regression_imputation_model`.
 
     Computed from the observed values only (NaN ignored), so that the priors
@@ -57,15 +63,19 @@ def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float]
 
     Parameters
     ----------
-    x_values, y_values : numpy.ndarray
-        The covariate and the outcome, NaN where missing.
+    x_values : numpy.ndarray
+        The covariate (1-D), or several covariates as the columns of a 2-D
+        array; NaN where missing.
+    y_values : numpy.ndarray
+        The outcome, NaN where missing.
 
     Returns
     -------
     dict
         ``mu_x_mu``, ``mu_x_sd``, ``sigma_x_sd``, ``alpha_mu``, ``alpha_sd``,
         ``beta_sd`` and ``sigma_sd``: prior means and standard deviations
-        (``beta`` has prior mean 0).
+        (``beta`` has prior mean 0). With a 2-D ``x_values`` the covariates'
+        entries are arrays, one value per column.
 
     Examples
     --------
@@ -74,23 +84,31 @@ def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float]
     >>> scales["mu_x_mu"], round(scales["beta_sd"], 3)
     (1.0, 2.5)
     """
-    mx, sx = float(np.nanmean(x_values)), spread(x_values)
+    x_values = np.asarray(x_values, dtype=float)
+    columns = x_values.reshape(len(x_values), -1).T
+    mx = np.array([float(np.nanmean(c)) for c in columns])
+    sx = np.array([spread(c) for c in columns])
     my, sy = float(np.nanmean(y_values)), spread(y_values)
     w = AUTO_WIDTH
-    return {
+    scales = {
         "mu_x_mu": mx, "mu_x_sd": w * sx, "sigma_x_sd": w * sx,
-        "alpha_mu": my, "alpha_sd": w * sy * float(np.sqrt(1 + (mx / sx) ** 2)),
+        "alpha_mu": my, "alpha_sd": w * sy * float(np.sqrt(1 + np.sum((mx / sx) ** 2))),
         "beta_sd": w * sy / sx, "sigma_sd": w * sy,
     }  # fmt: skip
+    if x_values.ndim == 1:
+        scales = {k: float(np.asarray(v).squeeze()) for k, v in scales.items()}
+    return scales
 
 
-def regression_priors(scales):
+def regression_priors(scales, dims: str | None = None):
     """Create the five parameters of the regression models inside a model context.
 
     ``scales`` maps the names of :func:`prior_scales` to floats or to
     ``pm.Data`` variables (the book's marginal imputation model
     passes data so it can be refitted without recompiling). Returns the
-    variables ``mu_x``, ``sigma_x``, ``alpha``, ``beta`` and ``sigma``.
+    variables ``mu_x``, ``sigma_x``, ``alpha``, ``beta`` and ``sigma``;
+    with ``dims`` (the covariates' dimension) ``mu_x``, ``sigma_x`` and
+    ``beta`` have one entry per covariate.
 
     Examples
     --------
@@ -103,51 +121,73 @@ def regression_priors(scales):
     """
     import pymc as pm
 
-    mu_x = pm.Normal("mu_x", scales["mu_x_mu"], scales["mu_x_sd"])
-    sigma_x = pm.HalfNormal("sigma_x", scales["sigma_x_sd"])
+    mu_x = pm.Normal("mu_x", scales["mu_x_mu"], scales["mu_x_sd"], dims=dims)
+    sigma_x = pm.HalfNormal("sigma_x", scales["sigma_x_sd"], dims=dims)
     alpha = pm.Normal("alpha", scales["alpha_mu"], scales["alpha_sd"])
-    beta = pm.Normal("beta", 0.0, scales["beta_sd"])
+    beta = pm.Normal("beta", 0.0, scales["beta_sd"], dims=dims)
     sigma = pm.HalfNormal("sigma", scales["sigma_sd"])
     return mu_x, sigma_x, alpha, beta, sigma
 
 
-def regression_imputation_model(df: pd.DataFrame, x: str = "x", y: str = "y") -> pm.Model:
-    r"""Joint normal model of a covariate and an outcome that imputes both.
+def regression_imputation_model(
+    df: pd.DataFrame, x: str | Sequence[str] = "x", y: str = "y"
+) -> pm.Model:
+    r"""Joint normal model of covariates and an outcome that imputes both.
+
+    With one covariate,
 
     .. math::
 
         x_i \sim \mathcal N(\mu_x, \sigma_x^2), \qquad
         y_i \mid x_i \sim \mathcal N(\alpha + \beta x_i, \sigma^2).
 
-    Missing values of ``x`` and ``y`` (NaN, in any pattern) become
-    parameters through PyMC's automatic imputation. The model for ``x`` is
-    what makes imputing a covariate possible: a regression alone says
-    nothing about a missing :math:`x_i`. Under MAR the posterior of the
-    parameters is the one a complete-data analysis would give if the
-    missing values were integrated out (Rubin 1976). Rows missing both
-    values are kept: they are imputed from the joint model and leave the
+    With covariates :math:`x_1, \dots, x_K` (``x`` a list), the covariates
+    are modelled one after another, each given the ones before it, which is
+    a multivariate normal with unrestricted covariance written as a sequence
+    of regressions (Ibrahim, Chen and Lipsitz 2002):
+
+    .. math::
+
+        x_{ik} \mid x_{i1}, \dots, x_{i,k-1} \sim \mathcal N\Bigl(\mu_{x,k} +
+            \sum_{j<k} \lambda_{kj} \frac{x_{ij} - m_j}{s_j}, \sigma_{x,k}^2\Bigr),
+        \qquad y_i \mid x_i \sim \mathcal N(\alpha + x_i^\top \beta, \sigma^2).
+
+    Missing values of the covariates and of ``y`` (NaN, in any pattern)
+    become parameters through PyMC's automatic imputation. The model for
+    the covariates is what makes imputing a covariate possible: a regression
+    alone says nothing about a missing :math:`x_i`. Under MAR the posterior
+    of the parameters is the one a complete-data analysis would give if the
+    missing values were integrated out (Rubin 1976). Rows missing every
+    value are kept: they are imputed from the joint model and leave the
     parameters' posterior unchanged.
 
     Priors are weakly informative and scaled to the observed data (with
     :math:`m`, :math:`s` the observed mean and standard deviation, and
-    :math:`w = 2.5`): :math:`\mu_x \sim \mathcal N(m_x, (w s_x)^2)`,
-    :math:`\sigma_x \sim \text{HalfNormal}(w s_x)`,
-    :math:`\beta \sim \mathcal N(0, (w s_y / s_x)^2)`,
-    :math:`\alpha \sim \mathcal N(m_y, w^2 s_y^2 (1 + m_x^2/s_x^2))`,
+    :math:`w = 2.5`): :math:`\mu_{x,k} \sim \mathcal N(m_k, (w s_k)^2)`,
+    :math:`\sigma_{x,k} \sim \text{HalfNormal}(w s_k)`,
+    :math:`\lambda_{kj} \sim \mathcal N(0, (w s_k)^2)`,
+    :math:`\beta_k \sim \mathcal N(0, (w s_y / s_k)^2)`,
+    :math:`\alpha \sim \mathcal N(m_y, w^2 s_y^2 (1 + \sum_k m_k^2/s_k^2))`,
     :math:`\sigma \sim \text{HalfNormal}(w s_y)`.
 
     Parameters
     ----------
     df : pandas.DataFrame
         Data with numeric columns ``x`` and ``y``; NaN marks missing values.
-    x, y : str, default "x", "y"
-        Names of the covariate and outcome columns.
+    x : str or sequence of str, default "x"
+        The covariate column, or several (a list, tuple, ``pandas.Index`` or
+        array of column names).
+    y : str, default "y"
+        The outcome column.
 
     Returns
     -------
     pymc.Model
         Free parameters ``mu_x``, ``sigma_x``, ``alpha``, ``beta``,
-        ``sigma``; for each column with missing values a free
+        ``sigma`` (with several covariates ``mu_x``, ``sigma_x`` and ``beta``
+        have dimension ``covariate``, labelled by the column names, and
+        ``lambda_x`` has dimension ``covariate_pair``, labelled
+        ``"<x_k> | <x_j>"``); for each column with missing values a free
         ``<column>_unobserved`` with dimension ``<column>_missing`` labelled
         by the index of the incomplete rows; and deterministic ``<column>``
         (dimension ``obs``, labelled by ``df.index``) holding observed and
@@ -163,30 +203,60 @@ def regression_imputation_model(df: pd.DataFrame, x: str = "x", y: str = "y") ->
     ['alpha', 'beta', 'mu_x', 'sigma', 'sigma_x', 'x_unobserved', 'y_unobserved']
     >>> model.coords["x_missing"]
     (1,)
+
+    Two covariates, one of them incomplete:
+
+    >>> df["z"] = [1.0, np.nan, 2.0, 0.5]
+    >>> model = regression_imputation_model(df, x=["x", "z"])
+    >>> model.coords["covariate"], model.coords["covariate_pair"]
+    (('x', 'z'), ('z | x',))
     """
     import pymc as pm
     from pymc.exceptions import ImputationWarning
 
     check_frame(df, "df")
-    if x == y:
-        raise ValueError(f"`x` and `y` must be different columns, both are {x!r}.")
-    for name, column in (("x", x), ("y", y)):
-        if column in REGRESSION_PARAMETERS or column == "obs":
-            raise ValueError(f"`{name}`={column!r} clashes with a model variable; rename it.")
-    x_values = numeric_column(df, x, "x")
+    single = isinstance(x, str) or not isinstance(x, Sequence | pd.Index | np.ndarray)
+    reserved = (*REGRESSION_PARAMETERS, *COVARIATE_DIMS, "obs")
+    columns = check_covariates(df, x, y, reserved)
+    x_values = np.column_stack([numeric_column(df, c, "x") for c in columns])
     y_values = numeric_column(df, y, "y")
-    if (np.isfinite(x_values) & np.isfinite(y_values)).sum() < 2:
-        raise ValueError("The regression needs at least two rows with both `x` and `y` observed.")
+    if (np.isfinite(x_values).all(axis=1) & np.isfinite(y_values)).sum() < 2:
+        raise ValueError(
+            "The regression needs at least two rows with `y` and every covariate observed."
+        )
 
-    scales = prior_scales(x_values, y_values)
-    with pm.Model(coords={"obs": list(df.index)}) as model:
-        mu_x, sigma_x, alpha, beta, sigma = regression_priors(scales)
+    scales = prior_scales(x_values[:, 0] if single else x_values, y_values)
+    coords = {"obs": list(df.index)}
+    if not single:
+        pairs = [(k, j) for k in range(len(columns)) for j in range(k)]
+        coords["covariate"] = columns
+        coords["covariate_pair"] = [f"{columns[k]} | {columns[j]}" for k, j in pairs]
+    with pm.Model(coords=coords) as model:
+        dims = None if single else "covariate"
+        mu_x, sigma_x, alpha, beta, sigma = regression_priors(scales, dims=dims)
         with warnings.catch_warnings():
             # The imputation is the point of the model, not something to warn about.
             warnings.simplefilter("ignore", ImputationWarning)
-            x_full = pm.Normal(x, mu_x, sigma_x, observed=x_values, dims="obs")
-            pm.Normal(y, alpha + beta * x_full, sigma, observed=y_values, dims="obs")
-    for column, values in ((x, x_values), (y, y_values)):
+            if single:
+                x_full = pm.Normal(columns[0], mu_x, sigma_x, observed=x_values[:, 0], dims="obs")
+                mean_y = alpha + beta * x_full
+            else:
+                if pairs:
+                    row_sd = np.array([scales["mu_x_sd"][k] for k, _ in pairs])
+                    lam = pm.Normal("lambda_x", 0.0, row_sd, dims="covariate_pair")
+                centre, unit = scales["mu_x_mu"], scales["mu_x_sd"] / AUTO_WIDTH  # m_j, s_j
+                full = []
+                for k, column in enumerate(columns):
+                    mean = mu_x[k]
+                    for p, (row, j) in enumerate(pairs):
+                        if row == k:
+                            mean = mean + lam[p] * (full[j] - centre[j]) / unit[j]
+                    full.append(
+                        pm.Normal(column, mean, sigma_x[k], observed=x_values[:, k], dims="obs")
+                    )
+                mean_y = alpha + sum(beta[k] * full[k] for k in range(len(columns)))
+            pm.Normal(y, mean_y, sigma, observed=y_values, dims="obs")
+    for column, values in (*zip(columns, x_values.T, strict=True), (y, y_values)):
         attach_missing_dim(model, column, df.index[np.isnan(values)])
     return model
 

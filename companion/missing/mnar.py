@@ -407,7 +407,7 @@ def find_tipping_point(
 # --------------------------------------------------------------------------- selection model
 def selection_model(
     df: pd.DataFrame,
-    x: str = "x",
+    x: str | Sequence[str] = "x",
     y: str = "y",
     *,
     gamma1_prior: tuple[float, float] = (0.0, 1.0),
@@ -419,7 +419,7 @@ def selection_model(
 
     .. math::
 
-        y_i \mid x_i &\sim \mathcal N(\alpha + \beta x_i, \sigma^2), \\
+        y_i \mid x_i &\sim \mathcal N(\alpha + x_i^\top \beta, \sigma^2), \\
         R_i \mid y_i &\sim \operatorname{Bernoulli}\bigl(
             \operatorname{expit}(\gamma_0 + \gamma_1 (y_i - c) / s)\bigr),
 
@@ -438,11 +438,12 @@ def selection_model(
     section 15.3). The prior on :math:`\gamma_1` is therefore a statement of
     belief that the data can only partly correct.
 
-    Priors (with :math:`m_y`, :math:`s_y`, :math:`m_x`, :math:`s_x` the
-    observed means and standard deviations and :math:`w = 2.5`, as in
+    Priors (with :math:`m_y`, :math:`s_y`, :math:`m_k`, :math:`s_k` the
+    observed means and standard deviations of the outcome and the
+    covariates and :math:`w = 2.5`, as in
     :func:`companion.regression_imputation_model`):
-    :math:`\alpha \sim \mathcal N(m_y, w^2 s_y^2 (1 + m_x^2/s_x^2))`,
-    :math:`\beta \sim \mathcal N(0, (w s_y / s_x)^2)`,
+    :math:`\alpha \sim \mathcal N(m_y, w^2 s_y^2 (1 + \sum_k m_k^2/s_k^2))`,
+    :math:`\beta_k \sim \mathcal N(0, (w s_y / s_k)^2)`,
     :math:`\sigma \sim \text{HalfNormal}(w s_y)`,
     :math:`\gamma_0 \sim \mathcal N(0, w^2)` and
     :math:`\gamma_1 \sim \mathcal N(\mu_\gamma, \sigma_\gamma^2)` from
@@ -454,8 +455,11 @@ def selection_model(
     ----------
     df : pandas.DataFrame
         Columns ``x`` (complete) and ``y`` (NaN where missing).
-    x, y : str, default "x", "y"
-        Names of the covariate and the outcome.
+    x : str or sequence of str, default "x"
+        The covariate column, or several (a list, tuple, ``pandas.Index`` or
+        array of column names); each must be complete.
+    y : str, default "y"
+        The outcome column.
     gamma1_prior : tuple of float, default (0, 1)
         Mean and standard deviation (positive) of the normal prior on
         :math:`\gamma_1`. A standard deviation near 0 forces MAR.
@@ -463,16 +467,22 @@ def selection_model(
         :math:`c` and :math:`s` in the response model; default the observed
         mean and standard deviation of ``y``. Pass ``center=0, scale=1`` to
         put :math:`\gamma` on the scale of ``y`` itself.
+    response_on_x : bool, default False
+        Let the probability of responding also depend on the covariates:
+        :math:`+ \sum_k \gamma_{x,k} (x_{ik} - m_k)/s_k`, with
+        :math:`\gamma_{x,k} \sim \mathcal N(0, w^2)`.
 
     Returns
     -------
     pymc.Model
         Free parameters ``alpha``, ``beta``, ``sigma``, ``gamma0``,
-        ``gamma1`` and ``<y>_unobserved`` (dimension ``<y>_missing``,
-        labelled by the index of the rows missing ``y``); deterministic
-        ``<y>`` (dimension ``obs``, labelled by ``df.index``) with observed
-        and imputed values; observed ``responded`` (the :math:`R_i`, dimension
-        ``obs``).
+        ``gamma1`` (and ``gamma_x`` with ``response_on_x``) and
+        ``<y>_unobserved`` (dimension ``<y>_missing``, labelled by the index
+        of the rows missing ``y``); deterministic ``<y>`` (dimension ``obs``,
+        labelled by ``df.index``) with observed and imputed values; observed
+        ``responded`` (the :math:`R_i`, dimension ``obs``). With several
+        covariates ``beta`` and ``gamma_x`` have dimension ``covariate``,
+        labelled by the column names.
 
     Examples
     --------
@@ -484,29 +494,31 @@ def selection_model(
     ['alpha', 'beta', 'gamma0', 'gamma1', 'sigma', 'y_unobserved']
     >>> model.coords["y_missing"]
     (1,)
+    >>> df["z"] = [1.0, 0.0, 2.0, 1.0]
+    >>> selection_model(df, x=["x", "z"]).coords["covariate"]
+    ('x', 'z')
     """
     import pymc as pm
     from pymc.exceptions import ImputationWarning
 
-    from companion._modelling import attach_missing_dim, spread
-    from companion._validation import numeric_column
+    from companion._modelling import attach_missing_dim
+    from companion._validation import check_covariates, numeric_column
     from companion.hierarchical.priors import AUTO_WIDTH
+    from companion.missing.bayesian import prior_scales
 
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`df` must be a pandas DataFrame, got {type(df).__name__}.")
-    if x == y:
-        raise ValueError(f"`x` and `y` must be different columns, both are {x!r}.")
+    check_frame(df, "df")
     if not isinstance(response_on_x, bool):
         raise TypeError(f"`response_on_x` must be True or False, got {response_on_x!r}.")
-    reserved = (*SELECTION_PARAMETERS, "gamma_x", "obs", "responded")
-    for name, column in (("x", x), ("y", y)):
-        if column in reserved:
-            raise ValueError(f"`{name}`={column!r} clashes with a model variable; rename it.")
-    x_values = numeric_column(df, x, "x")
-    if np.isnan(x_values).any():
+    single = isinstance(x, str) or not isinstance(x, Sequence | pd.Index | np.ndarray)
+    reserved = (*SELECTION_PARAMETERS, "gamma_x", "obs", "responded", "covariate")
+    columns = check_covariates(df, x, y, reserved)
+    x_values = np.column_stack([numeric_column(df, c, "x") for c in columns])
+    incomplete = [c for c, v in zip(columns, x_values.T, strict=True) if np.isnan(v).any()]
+    if incomplete:
+        counts = {c: int(df[c].isna().sum()) for c in incomplete}
         raise ValueError(
-            f"`x` column {x!r} has {int(np.isnan(x_values).sum())} missing values; the selection "
-            "model needs a complete covariate."
+            f"`x` column(s) have missing values {counts}; the selection model needs "
+            "complete covariates."
         )
     y_values = numeric_column(df, y, "y")
     missing = np.isnan(y_values)
@@ -521,26 +533,38 @@ def selection_model(
     g_mu = check_real(gamma1_prior[0], "gamma1_prior[0]")
     g_sd = check_real(gamma1_prior[1], "gamma1_prior[1]", positive=True)
 
-    mx, sx = float(np.mean(x_values)), spread(x_values)
-    my, sy = float(np.nanmean(y_values)), spread(y_values)
+    scales = prior_scales(x_values, y_values)
+    mx, sx = scales["mu_x_mu"], scales["mu_x_sd"] / AUTO_WIDTH  # m_k and s_k
+    my, sy = scales["alpha_mu"], scales["sigma_sd"] / AUTO_WIDTH  # observed mean and sd of y
     c = my if center is None else check_real(center, "center")
     s = sy if scale is None else check_real(scale, "scale", positive=True)
-    w = AUTO_WIDTH
+    # NumPy floats: PyTensor makes a Python float that is exact in float32 (2.5, 0.5)
+    # a float32 constant, and its logarithm then loses digits in the density.
+    w = np.float64(AUTO_WIDTH)
     responded = (~missing).astype(int)
-    with pm.Model(coords={"obs": list(df.index)}) as model:
-        alpha = pm.Normal("alpha", my, w * sy * np.sqrt(1 + (mx / sx) ** 2))
-        beta = pm.Normal("beta", 0.0, w * sy / sx)
-        sigma = pm.HalfNormal("sigma", w * sy)
+    coords = {"obs": list(df.index)}
+    if not single:
+        coords["covariate"] = columns
+    dims = None if single else "covariate"
+    with pm.Model(coords=coords) as model:
+        alpha = pm.Normal("alpha", scales["alpha_mu"], scales["alpha_sd"])
+        beta_sd = scales["beta_sd"][0] if single else scales["beta_sd"]
+        beta = pm.Normal("beta", 0.0, beta_sd, dims=dims)
+        sigma = pm.HalfNormal("sigma", scales["sigma_sd"])
         gamma0 = pm.Normal("gamma0", 0.0, w)
-        gamma1 = pm.Normal("gamma1", g_mu, g_sd)
+        gamma1 = pm.Normal("gamma1", np.float64(g_mu), np.float64(g_sd))
+        linear = x_values[:, 0] * beta if single else pm.math.dot(x_values, beta)
         with warnings.catch_warnings():
             # The imputation is the point of the model, not something to warn about.
             warnings.simplefilter("ignore", ImputationWarning)
-            y_full = pm.Normal(y, alpha + beta * x_values, sigma, observed=y_values, dims="obs")
+            y_full = pm.Normal(y, alpha + linear, sigma, observed=y_values, dims="obs")
         logit_p = gamma0 + gamma1 * (y_full - c) / s
         if response_on_x:
-            gamma_x = pm.Normal("gamma_x", 0.0, w)
-            logit_p = logit_p + gamma_x * (x_values - mx) / sx
+            gamma_x = pm.Normal("gamma_x", 0.0, w, dims=dims)
+            standard = (x_values - mx) / sx
+            logit_p = logit_p + (
+                gamma_x * standard[:, 0] if single else pm.math.dot(standard, gamma_x)
+            )
         pm.Bernoulli("responded", logit_p=logit_p, observed=responded, dims="obs")
     attach_missing_dim(model, y, df.index[missing])
     return model
