@@ -18,6 +18,16 @@ def spread(values: np.ndarray) -> float:
     return sd if sd > 0 else 1.0
 
 
+def shrinkage(noise_variance, tau):
+    r"""The shrinkage factor :math:`B_j = v_j / (v_j + \tau^2)` (arrays broadcast).
+
+    :math:`v_j` is the sampling variance of group :math:`j`'s estimate
+    (:math:`\sigma^2 / n_j`); :math:`B_j` is the weight the posterior mean puts
+    on the population mean. The one place the package computes it.
+    """
+    return noise_variance / (noise_variance + np.square(tau))
+
+
 def attach_missing_dim(model: pm.Model, variable: str, labels: Sequence) -> None:
     """Label ``<variable>_unobserved`` by the index of the rows it imputes."""
     name = f"{variable}_unobserved"

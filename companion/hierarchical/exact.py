@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from companion._modelling import shrinkage
 from companion._validation import SeedLike, check_rng, check_same_length, check_vector
 from companion.hierarchical.priors import LocationPrior, ScalePrior, location_prior, scale_prior
 
@@ -107,8 +108,7 @@ class NormalNormalPosterior:
 
     def shrinkage(self, tau: float | np.ndarray) -> np.ndarray:
         r""":math:`B_j = \sigma_j^2/(\sigma_j^2 + \tau^2)` for each group (last axis)."""
-        tau = np.asarray(tau, dtype=float)[..., None]
-        return self.sigma**2 / (self.sigma**2 + tau**2)
+        return shrinkage(self.sigma**2, np.asarray(tau, dtype=float)[..., None])
 
     def _theta_given_tau(self, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mu_hat, v_mu = self.mu_given_tau(tau)

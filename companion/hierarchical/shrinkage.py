@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from companion._modelling import shrinkage
 from companion._validation import check_real, check_same_length, check_vector
 
 __all__ = [
@@ -69,7 +70,7 @@ def shrinkage_factors(sigma: float | ArrayLike, tau: float, n: ArrayLike | None 
         sigma_arr = sigma_arr / np.sqrt(n_arr)
         template = n if np.ndim(sigma) == 0 else sigma
     variance = sigma_arr**2
-    return _like(template, variance / (variance + tau**2), "shrinkage")
+    return _like(template, shrinkage(variance, tau), "shrinkage")
 
 
 def james_stein(y: ArrayLike, sigma: float):

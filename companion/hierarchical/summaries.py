@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from companion._draws import group_dim, stacked, variable
+from companion._modelling import shrinkage
 from companion._validation import (
     check_posterior,
     check_probability,
@@ -331,7 +332,7 @@ def posterior_shrinkage(
     else:
         sig = np.full_like(tau, check_real(sigma, "sigma", positive=True))
     noise = sig[:, None] ** 2 / counts[None, :]
-    factors = (noise / (noise + tau[:, None] ** 2)).mean(axis=0)
+    factors = shrinkage(noise, tau[:, None]).mean(axis=0)
     index = n.index if isinstance(n, pd.Series) else pd.RangeIndex(counts.size)
     return pd.Series(factors, index=index, name="shrinkage")
 
