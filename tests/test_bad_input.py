@@ -260,3 +260,202 @@ def test_find_tipping_point_refuses_bad_interval_bounds(bounds):
 def test_enormous_counts_are_refused_before_any_work(call):
     with pytest.raises(ValueError, match=r"more than the"):
         call()
+
+
+# --------------------------------------------------------------------------- numeric arguments
+# Every numeric argument of every public function, tried with what it cannot
+# mean: NaN, infinity, booleans, text and, by kind, values out of range. Each
+# call is valid with the argument at its default; ``call(value)`` passes the
+# bad value. The error must name the argument.
+
+
+def _fake_fit():
+    from arviz import from_dict
+
+    rng = np.random.default_rng(3)
+    return from_dict(
+        {"posterior": {"theta": rng.normal(size=(2, 50, 4)), "mu": rng.normal(size=(2, 50)),
+                       "tau": rng.gamma(2.0, size=(2, 50)), "sigma": rng.gamma(2.0, size=(2, 50))}},
+        coords={"school": list("abcd")},
+        dims={"theta": ["school"]},
+    )  # fmt: skip
+
+
+def _imputed():
+    return missing.mice_impute(regression(), m=2, n_iter=2, seed=1)
+
+
+def _sbc_model():
+    return hierarchical.hierarchical_model(datasets.eight_schools(), outcome="y", se="sigma")
+
+
+def _ranks():
+    rng = np.random.default_rng(4)
+    return pd.DataFrame({"mu": rng.integers(0, 100, 200)})
+
+
+REAL = [float("nan"), float("inf"), True, "1.0"]
+PROBABILITY = [*REAL, 0.0, 1.0, -0.1, 1.5]
+POSITIVE = [*REAL, 0.0, -1.0]
+COUNT = [0, -1, 2.5, True, "5"]
+
+NUMERIC_ARGUMENTS = {
+    # name: (argument, bad values, call)
+    "simulate_regression(n)": ("n", COUNT, lambda v: datasets.simulate_regression(v, seed=1)),
+    "simulate_regression(alpha)": ("alpha", REAL,
+                                   lambda v: datasets.simulate_regression(10, alpha=v)),
+    "simulate_regression(beta)": ("beta", REAL, lambda v: datasets.simulate_regression(10, beta=v)),
+    "simulate_regression(sigma)": ("sigma", POSITIVE,
+                                   lambda v: datasets.simulate_regression(10, sigma=v)),
+    "simulate_schools(mu)": ("mu", REAL, lambda v: datasets.simulate_schools(mu=v)),
+    "simulate_schools(tau)": ("tau", [*REAL, -1.0], lambda v: datasets.simulate_schools(tau=v)),
+    "simulate_schools(sigma)": ("sigma", POSITIVE, lambda v: datasets.simulate_schools(sigma=v)),
+    "simulate_schools_with_covariate(beta)": (
+        "beta", REAL, lambda v: datasets.simulate_schools_with_covariate(beta=v)),
+    "simulate_schools_with_covariate(sigma)": (
+        "sigma", POSITIVE, lambda v: datasets.simulate_schools_with_covariate(sigma=v)),
+    "ampute(prop)": ("prop", PROBABILITY, lambda v: missing.ampute(regression(), ["y"], prop=v)),
+    "ampute(strength)": ("strength", REAL, lambda v: missing.ampute(
+        regression(), ["y"], mechanism="MAR", depends_on=["x"], strength=v)),
+    "ampute_groups(prop)": ("prop", PROBABILITY,
+                            lambda v: hierarchical.ampute_groups(covariate_data(), "w", prop=v)),
+    "ampute_groups(strength)": ("strength", REAL, lambda v: hierarchical.ampute_groups(
+        covariate_data(), "w", mechanism="MNAR", strength=v)),
+    "normal_normal_posterior(grid_size)": ("grid_size", COUNT, lambda v:
+        hierarchical.normal_normal_posterior([1.0, 2.0, 3.0], [1.0, 1.0, 1.0], grid_size=v)),
+    "normal_normal_posterior(y)": ("y", [[1.0, 2.0, float("nan")], [1.0, 2.0, float("inf")]],
+        lambda v: hierarchical.normal_normal_posterior(v, [1.0, 1.0, 1.0])),
+    "normal_normal_posterior(sigma)": ("sigma", [[1.0, 1.0, 0.0], [1.0, 1.0, float("nan")]],
+        lambda v: hierarchical.normal_normal_posterior([1.0, 2.0, 3.0], v)),
+    "shrinkage_factors(tau)": ("tau", [*REAL, -1.0],
+                               lambda v: hierarchical.shrinkage_factors(10.0, tau=v, n=[5, 10])),
+    "shrinkage_factors(sigma)": ("sigma", [float("nan"), -1.0, 0.0],
+                                 lambda v: hierarchical.shrinkage_factors(v, tau=5.0)),
+    "james_stein(sigma)": ("sigma", POSITIVE,
+                           lambda v: hierarchical.james_stein([1.0, 2.0, 3.0, 4.0], v)),
+    "group_estimates(prob)": ("prob", PROBABILITY,
+                              lambda v: hierarchical.group_estimates({"a": _fake_fit()}, prob=v)),
+    "group_summary(level)": ("level", PROBABILITY,
+                             lambda v: hierarchical.group_summary(_fake_fit(), level=v)),
+    "rank_summary(level)": ("level", PROBABILITY,
+                            lambda v: hierarchical.rank_summary(_fake_fit(), level=v)),
+    "posterior_shrinkage(sigma)": ("sigma", POSITIVE, lambda v:
+        hierarchical.posterior_shrinkage(_fake_fit(), [5, 5, 5, 5], sigma=v)),
+    "group_summaries(sigma)": ("sigma", POSITIVE,
+                               lambda v: hierarchical.group_summaries(schools(), sigma=v)),
+    "sample(draws)": ("draws", COUNT, lambda v: companion.sample(_sbc_model(), draws=v)),
+    "sample(tune)": ("tune", [-1, 2.5, True, "5"],
+                     lambda v: companion.sample(_sbc_model(), tune=v)),
+    "sample(chains)": ("chains", COUNT, lambda v: companion.sample(_sbc_model(), chains=v)),
+    "sample_prior_predictive(draws)": ("draws", COUNT,
+                                       lambda v: companion.sample_prior_predictive(_sbc_model(),
+                                                                                   draws=v)),
+    "simulation_based_calibration(n_replicates)": ("n_replicates", COUNT, lambda v:
+        companion.simulation_based_calibration(_sbc_model(), n_replicates=v)),
+    "simulation_based_calibration(n_draws)": ("n_draws", COUNT, lambda v:
+        companion.simulation_based_calibration(_sbc_model(), n_draws=v)),
+    "simulation_based_calibration(thin)": ("thin", COUNT, lambda v:
+        companion.simulation_based_calibration(_sbc_model(), thin=v)),
+    "binned_ranks(bins)": ("bins", COUNT, lambda v: companion.inference.binned_ranks(
+        _ranks(), bins=v, n_draws=99)),
+    "rank_uniformity_test(bins)": ("bins", COUNT, lambda v:
+        companion.inference.rank_uniformity_test(_ranks(), bins=v, n_draws=99)),
+    "mice_impute(n_iter)": ("n_iter", COUNT,
+                            lambda v: missing.mice_impute(regression(), m=2, n_iter=v)),
+    "mice_impute(donors)": ("donors", COUNT,
+                            lambda v: missing.mice_impute(regression(), m=2, n_iter=2, donors=v)),
+    "pool(level)": ("level", PROBABILITY,
+                    lambda v: missing.pool(missing.fit_ols(_imputed(), "y ~ x"), level=v)),
+    "pool_estimates(level)": ("level", PROBABILITY, lambda v: missing.pool_estimates(
+        {"b": [1.0, 1.2]}, {"b": [0.1, 0.1]}, level=v)),
+    "pool_estimates(df_complete)": ("df_complete", [float("nan"), -1.0, 0.0, True, "5"],
+        lambda v: missing.pool_estimates({"b": [1.0, 1.2]}, {"b": [0.1, 0.1]}, v)),
+    "rubin_pool(estimates)": ("estimates", [[1.0, float("nan")], [1.0, float("inf")]],
+                              lambda v: missing.rubin_pool(v, [0.1, 0.1])),
+    "rubin_pool(variances)": ("variances", [[0.1, float("nan")], [0.1, -0.1]],
+                              lambda v: missing.rubin_pool([1.0, 1.2], v)),
+    "barnard_rubin_df(lambda_)": ("lambda_", [float("nan"), -0.1, 1.5, True, "0.5"],
+                                  lambda v: missing.barnard_rubin_df(v, 5)),
+    "barnard_rubin_df(m)": ("m", [1, 0, 2.5, True, "5"],
+                            lambda v: missing.barnard_rubin_df(0.3, v)),
+    "imputations_needed(fmi)": ("fmi", PROBABILITY, lambda v: missing.imputations_needed(v)),
+    "imputations_needed(cv)": ("cv", POSITIVE, lambda v: missing.imputations_needed(0.3, cv=v)),
+    "delta_adjust(delta)": ("delta", REAL,
+                            lambda v: missing.delta_adjust(_imputed(), regression(), v)),
+    "delta_adjust(scale)": ("scale", POSITIVE,
+                            lambda v: missing.delta_adjust(_imputed(), regression(), 0.0, scale=v)),
+    "tipping_point(level)": ("level", PROBABILITY, lambda v: missing.tipping_point(
+        _imputed(), regression(), [0.0, 1.0], "y ~ x", "x", level=v)),
+    "tipping_point(null)": ("null", REAL, lambda v: missing.tipping_point(
+        _imputed(), regression(), [0.0, 1.0], "y ~ x", "x", null=v)),
+    "tipping_point(deltas)": ("deltas", [[0.0, float("nan")], [0.0, float("inf")]],
+        lambda v: missing.tipping_point(_imputed(), regression(), v, "y ~ x", "x")),
+    "selection_model(center)": ("center", REAL,
+                                lambda v: missing.selection_model(regression(), center=v)),
+    "selection_model(scale)": ("scale", POSITIVE,
+                               lambda v: missing.selection_model(regression(), scale=v)),
+    "selection_model(gamma1_prior)": ("gamma1_prior", [(0.0, float("nan")), (0.0, -1.0),
+                                      (float("inf"), 1.0), (0.0,)],
+                                      lambda v: missing.selection_model(regression(),
+                                                                        gamma1_prior=v)),
+    "hierarchical_model(mu_prior)": ("mu_prior", [(75.0, float("nan")), (float("inf"), 10.0),
+                                     (75.0, -1.0), (75.0,), "wide"],
+                                     lambda v: hierarchical.hierarchical_model(schools(),
+                                                                               mu_prior=v)),
+    "hierarchical_model(tau_prior)": ("tau_prior", [("half-normal", float("nan")),
+                                      ("half-normal", -1.0), ("half-t", 5.0), "flat"],
+                                      lambda v: hierarchical.hierarchical_model(schools(),
+                                                                                tau_prior=v)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [(name, value) for name, (_, values, _) in NUMERIC_ARGUMENTS.items() for value in values],
+    ids=lambda x: repr(x) if not isinstance(x, str) or "(" not in x else x,
+)
+def test_numeric_arguments_refuse_nan_inf_booleans_text_and_values_out_of_range(name, value):
+    argument, _, call = NUMERIC_ARGUMENTS[name]
+    with pytest.raises((ValueError, TypeError)) as error:
+        call(value)
+    assert argument in str(error.value), f"{name}={value!r}: {error.value}"
+
+
+@pytest.mark.parametrize("name", list(NUMERIC_ARGUMENTS))
+def test_each_numeric_argument_call_is_valid_at_a_good_value(name):
+    # The battery above proves something only if the same call with a good
+    # value does not raise: a typo in the call would otherwise pass it.
+    argument, _, call = NUMERIC_ARGUMENTS[name]
+    good = {
+        "n": 10,
+        "grid_size": 101,
+        "draws": None,
+        "tune": None,
+        "chains": None,
+        "n_replicates": None,
+        "n_draws": None,
+        "thin": None,
+        "bins": 10,
+        "n_iter": 2,
+        "donors": 3,
+        "m": 5,
+        "lambda_": 0.3,
+        "fmi": 0.3,
+        "df_complete": 30.0,
+        "y": [1.0, 2.0, 3.0],
+        "sigma": 2.0,
+        "estimates": [1.0, 1.2],
+        "variances": [0.1, 0.1],
+        "deltas": [0.0, 1.0],
+        "gamma1_prior": (0.0, 1.0),
+        "mu_prior": (75.0, 10.0),
+        "tau_prior": ("half-normal", 10.0),
+        "tau": 5.0,
+        "scale": 2.0,
+        "cv": 0.1,
+    }.get(argument, 0.5)
+    if good is None:
+        pytest.skip(f"a valid `{argument}` starts sampling; its bad values are checked above")
+    if name.startswith("normal_normal_posterior(sigma)"):
+        good = [1.0, 1.0, 1.0]
+    call(good)

@@ -41,7 +41,13 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
-from companion._validation import check_probability, check_same_length, check_vector
+from companion._validation import (
+    check_count,
+    check_probability,
+    check_real,
+    check_same_length,
+    check_vector,
+)
 
 __all__ = [
     "PooledEstimate",
@@ -184,6 +190,11 @@ def barnard_rubin_df(lambda_: float, m: int, df_complete: float = math.inf) -> f
     >>> round(barnard_rubin_df(0.0, m=5, df_complete=20), 4)  # 20 * 21 / 23
     18.2609
     """
+    lambda_ = check_real(lambda_, "lambda_")
+    if not 0 <= lambda_ <= 1:
+        raise ValueError(f"`lambda_` is a fraction of variance, in [0, 1]; got {lambda_}.")
+    m = check_count(m, "m", minimum=2)
+    df_complete = _check_df_complete(df_complete)
     nu_obs = (
         math.inf
         if math.isinf(df_complete)
