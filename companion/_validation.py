@@ -238,6 +238,21 @@ def check_covariates(df: pd.DataFrame, x: object, y: object, reserved: Sequence)
     return columns
 
 
+def check_no_missing(df: pd.DataFrame, columns: Sequence, name: str) -> None:
+    """Raise if any of ``columns`` of ``df`` holds NaN, naming the columns and counts.
+
+    For tables of results, where an average over the rows that are present
+    would silently describe fewer replicates than the table claims.
+    """
+    counts = {c: int(df[c].isna().sum()) for c in columns}
+    counts = {c: n for c, n in counts.items() if n}
+    if counts:
+        raise ValueError(
+            f"`{name}` has missing values {counts}; a replicate that failed must be "
+            "reported or removed explicitly, not averaged over."
+        )
+
+
 def check_numeric_columns(df: pd.DataFrame, columns: Sequence, name: str = "columns") -> None:
     """Raise unless every one of ``columns`` of ``df`` is numeric and not boolean."""
     import pandas as pd

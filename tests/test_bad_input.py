@@ -7,6 +7,8 @@ column names) and never modify its input.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -459,3 +461,19 @@ def test_each_numeric_argument_call_is_valid_at_a_good_value(name):
     if name.startswith("normal_normal_posterior(sigma)"):
         good = [1.0, 1.0, 1.0]
     call(good)
+
+
+@pytest.mark.parametrize("name", IDS)
+@pytest.mark.parametrize("labels", ["categories", "strings"])
+def test_a_one_row_frame_works_or_is_refused_with_a_value_error(name, labels):
+    # One row is valid data for some functions (a pattern, an amputation) and
+    # too little for others; either way, never an error from inside numpy,
+    # pandas or PyMC.
+    function, build, kwargs = FRAME_FUNCTIONS[name]
+    data = build()
+    if labels == "strings" and "school" in data:
+        data = data.astype({"school": str})
+    try:
+        function(data.iloc[:1], **kwargs)
+    except ValueError as error:
+        assert re.search(r"row|group|observed|values", str(error)), str(error)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from companion._validation import SeedLike, check_count, check_rng
+from companion._validation import SeedLike, check_count, check_probability, check_rng
 from companion.datasets.simulate import simulate_regression
 from companion.missing.amputation import ampute
 
@@ -107,6 +107,7 @@ def complete_case_estimates(
     """
     from companion.missing.patterns import complete_case
 
+    level = check_probability(level, "level")
     data, _ = complete_case(df, [x, y])
     n = len(data)
     if n < 3:

@@ -36,6 +36,7 @@ from book.studies.complete_case import check_scenarios, least_squares, scenario_
 from companion._validation import (
     SeedLike,
     check_count,
+    check_no_missing,
     check_probability,
     check_real,
     check_rng,
@@ -445,6 +446,7 @@ def coverage_summary(results: pd.DataFrame) -> pd.DataFrame:
         )
     if "truth" not in results.attrs:
         raise ValueError("`results.attrs['truth']` is missing; pass the output of coverage_study.")
+    check_no_missing(results, sorted(needed), "results")
     truth = float(results.attrs["truth"])
     grouped = results.groupby(["scenario", "method"], sort=False)
     summary = grouped.agg(

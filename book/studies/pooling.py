@@ -17,6 +17,7 @@ from companion._validation import (
     SeedLike,
     check_count,
     check_group_sizes,
+    check_no_missing,
     check_real,
     check_rng,
     check_vector,
@@ -198,6 +199,7 @@ def _check_risk(risk: object) -> pd.DataFrame:
     missing = [c for c in _RISK_COLUMNS if c not in risk.columns]
     if missing:
         raise ValueError(f"`risk` lacks column(s) {missing}: pass the output of pooling_risk.")
+    check_no_missing(risk, _RISK_COLUMNS, "risk")
     return risk
 
 
