@@ -121,3 +121,58 @@ def test_imputed_points_refuse_a_summary_without_intervals(incomplete):
     imputed = {"x": pd.DataFrame({"mean": [2.5]}, index=[1])}
     with pytest.raises(ValueError, match=r"`imputed\[.x.\]` has no column\(s\) \[.lower."):
         plot_imputed_points(incomplete, imputed, {})
+
+
+def test_book_figures_draw_on_the_axes_given_and_count_them():
+    from book.figures.bayesian_imputation import plot_coverage
+    from book.figures.mechanisms import plot_complete_case_bias, plot_mechanisms
+    from book.figures.multiple_imputation import plot_pooled_by_m
+
+    complete = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [0.5, 1.5, 2.5]})
+    amputed = complete.assign(y=[0.5, np.nan, 2.5])
+    bias = pd.DataFrame({"scenario": ["s", "s"], "estimand": ["mean", "slope"],
+                         "bias": [0.1, -0.2], "bias_mcse": [0.01, 0.3]})  # fmt: skip
+    coverage = pd.DataFrame({"scenario": ["s"], "method": ["a"], "coverage": [0.9],
+                             "coverage_mcse": [0.03], "mean_estimate": [3.0], "bias": [0.0],
+                             "bias_mcse": [0.01]})  # fmt: skip
+    by_m = pd.DataFrame({"m": [2, 5], "mc_sd_estimate": [0.2, 0.1],
+                         "theory_sd_estimate": [0.2, 0.12], "mc_sd_std_error": [0.05, 0.02],
+                         "mean_std_error": [0.5, 0.5]})  # fmt: skip
+    cases = [
+        (lambda ax: plot_mechanisms(complete, {"A": amputed, "B": amputed}, ax=ax), 2),
+        (lambda ax: plot_complete_case_bias(bias, ax=ax), 2),
+        (lambda ax: plot_coverage(coverage, ax=ax), 2),
+        (lambda ax: plot_pooled_by_m(by_m, ax=ax), 2),
+    ]
+    for draw, n in cases:
+        fig, axes = plt.subplots(1, n)
+        assert draw(axes) is fig
+        assert all(panel.has_data() for panel in axes)
+        _, one = plt.subplots()
+        with pytest.raises(ValueError, match=rf"`ax` has 1 Axes; the figure needs {n}"):
+            draw(one)
+    # the complete-case bias panel marks a bias beyond 2 MCSE in red, else blue
+    fig, axes = plt.subplots(1, 2)
+    plot_complete_case_bias(bias, ax=axes)
+    from matplotlib.colors import to_hex
+
+    from companion.plots import MISSING_COLOR, OBSERVED_COLOR
+
+    assert to_hex(axes[0].collections[-1].get_facecolor()[0]) == to_hex(MISSING_COLOR)
+    assert to_hex(axes[1].collections[-1].get_facecolor()[0]) == to_hex(OBSERVED_COLOR)
+
+
+def test_imputed_covariate_draws_the_summaries_given():
+    from book.figures.hierarchical_missing import plot_imputed_covariate
+
+    imputed = pd.DataFrame({"mean": [0.2], "lower": [-0.8], "upper": [1.1]}, index=["S1"])
+    truth = pd.Series([0.5, -0.4], index=["S1", "S2"])
+    fig, ax = plt.subplots()
+    assert plot_imputed_covariate(imputed, truth, band=(-1.6, 1.6), ax=ax) is fig
+    points = ax.containers[0].lines[0]
+    np.testing.assert_allclose(points.get_xydata(), [[0.5, 0.2]])
+    np.testing.assert_allclose(ax.patches[0].get_y(), -1.6)  # the band
+    with pytest.raises(ValueError, match=r"`truth` has no value for group\(s\) \['S3'\]"):
+        plot_imputed_covariate(imputed.rename(index={"S1": "S3"}), truth)
+    with pytest.raises(ValueError, match=r"`imputed` has no column\(s\) \['upper'\]"):
+        plot_imputed_covariate(imputed.drop(columns="upper"), truth)

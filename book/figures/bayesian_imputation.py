@@ -109,7 +109,7 @@ def plot_imputed_points(data, imputed, lines, *, x: str = "x", y: str = "y", ax=
     return fig
 
 
-def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0):
+def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0, ax=None):
     """Coverage of intervals and mean estimates by scenario and method.
 
     Parameters
@@ -120,6 +120,8 @@ def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0):
         Nominal coverage, drawn as a dashed line.
     scale : float, default 2
         Error bars span ``scale`` Monte Carlo standard errors each way.
+    ax : pair of matplotlib.axes.Axes, optional
+        The coverage and the estimate panels; default a new figure.
 
     Returns
     -------
@@ -143,10 +145,17 @@ def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0):
     methods = list(dict.fromkeys(summary["method"]))
     colors = ["black", MISSING_COLOR, "0.6", OBSERVED_COLOR, "tab:green"]
     markers = ["o", "s", "^", "D", "v"]
-    fig, (ax_cov, ax_est) = plt.subplots(
-        1, 2, figsize=(9.5, 0.55 * len(scenarios) * len(methods) / 2 + 1.8), sharey=True,
-        layout="constrained",
-    )  # fmt: skip
+    if ax is None:
+        fig, (ax_cov, ax_est) = plt.subplots(
+            1, 2, figsize=(9.5, 0.55 * len(scenarios) * len(methods) / 2 + 1.8), sharey=True,
+            layout="constrained",
+        )  # fmt: skip
+    else:
+        panels = list(np.atleast_1d(ax).ravel())
+        if len(panels) != 2:
+            raise ValueError(f"`ax` has {len(panels)} Axes; the figure needs 2.")
+        ax_cov, ax_est = panels
+        fig = ax_cov.figure
     base = np.arange(len(scenarios))[::-1]
     offsets = (np.arange(len(methods)) - (len(methods) - 1) / 2) * 0.22
     truth = float((summary["mean_estimate"] - summary["bias"]).iloc[0])
