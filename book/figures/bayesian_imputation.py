@@ -2,167 +2,114 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from companion._validation import check_posterior
-from companion.plots.missing import plot_missing_pattern
 from companion.plots.style import MISSING_COLOR, OBSERVED_COLOR
 
 
-def plot_bayesian_imputation(
-    complete, incomplete, idata, *, alpha: float = 2.0, beta: float = 3.0, row=None,
-    level: float = 0.9, x: str = "x", y: str = "y",
-):  # fmt: skip
-    """Four panels on one fit of :func:`companion.regression_imputation_model`.
-
-    (a) the missing-data patterns; (b) observed points and imputed points
-    (posterior means with central intervals) with the Bayesian (posterior
-    means of the intercept and slope), complete-case and true regression
-    lines; (c) the posteriors of the intercept and the slope; (d) the
-    posterior of one imputed :math:`x` against its true value.
+def plot_imputed_points(data, imputed, lines, *, x: str = "x", y: str = "y", ax=None):
+    """Observed points, imputed points with their intervals, and regression lines.
 
     Parameters
     ----------
-    complete : pandas.DataFrame
-        The data before values were removed (for the true values).
-    incomplete : pandas.DataFrame
-        The data the model was fitted to (same index labels).
-    idata : xarray.DataTree
-        The fit, with ``alpha``, ``beta``, ``sigma``, ``mu_x``, ``sigma_x`` and
-        ``<x>_unobserved`` / ``<y>_unobserved``.
-    alpha, beta : float, default 2 and 3
-        True intercept and slope.
-    row : index label, optional
-        Row whose imputed ``x`` panel (d) shows; default the row with ``x``
-        missing and ``y`` observed whose ``y`` is farthest from the mean.
-    level : float, default 0.9
-        Probability of the intervals in panel (b).
+    data : pandas.DataFrame
+        The incomplete data (NaN where missing), with columns ``x`` and ``y``.
+    imputed : mapping of str to pandas.DataFrame
+        ``{x: table, y: table}`` (either may be left out), each table indexed
+        by the rows whose value was imputed, with columns ``mean``,
+        ``lower`` and ``upper``: posterior summaries of the imputed values.
+    lines : mapping of str to (float, float)
+        Label -> (intercept, slope) of a line to draw, in order: solid
+        black, dashed red, dotted grey.
     x, y : str
         Column names.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
+        A point is orange with a horizontal bar where ``x`` was imputed,
+        green with a vertical bar where ``y`` was, purple with both.
 
     Examples
     --------
-    >>> fit = sample(regression_imputation_model(incomplete))  # doctest: +SKIP
-    >>> fig = plot_bayesian_imputation(complete, incomplete, fit)  # doctest: +SKIP
+    >>> import numpy as np, pandas as pd
+    >>> from book.figures.bayesian_imputation import plot_imputed_points
+    >>> data = pd.DataFrame({"x": [0.0, 1.0, np.nan, 2.0], "y": [1.0, 2.0, 2.5, np.nan]})
+    >>> imputed = {"x": pd.DataFrame({"mean": [1.5], "lower": [1.2], "upper": [1.8]}, index=[2]),
+    ...            "y": pd.DataFrame({"mean": [3.0], "lower": [2.0], "upper": [4.0]}, index=[3])}
+    >>> fig = plot_imputed_points(data, imputed, {"truth": (1.0, 1.0)})
     """
     import matplotlib.pyplot as plt
-    from scipy.stats import norm
+    import pandas as pd
 
-    posterior = check_posterior(idata)
-    x_labels, x_draws = _imputed_draws(posterior, x)
-    y_labels, y_draws = _imputed_draws(posterior, y)
-    if not x_labels:
-        raise ValueError(f"`idata` has no `{x}_unobserved`: no missing `{x}` to show.")
-    tail = (1 - level) / 2
-    fig, axes = plt.subplots(2, 2, figsize=(10, 8), layout="constrained")
-    ax_a, ax_b, ax_c, ax_d = axes.ravel()
+    from companion._validation import check_frame
 
-    # (a) patterns
-    plot_missing_pattern(incomplete, [x, y], ax=ax_a)
-    ax_a.set_title("(a) missing-data patterns", loc="left")
+    check_frame(data, "data")
+    for column in (x, y):
+        if column not in data.columns:
+            raise ValueError(f"`data` has no column {column!r}.")
+    if not isinstance(imputed, Mapping) or not set(imputed) <= {x, y}:
+        raise TypeError(f"`imputed` must be a dict with keys among {[x, y]}, got {imputed!r}.")
+    empty = pd.DataFrame(columns=["mean", "lower", "upper"], dtype=float)
+    tables = {c: check_frame(imputed[c], f"imputed[{c!r}]") if c in imputed else empty
+              for c in (x, y)}  # fmt: skip
+    for column, table in tables.items():
+        absent = [c for c in ("mean", "lower", "upper") if c not in table.columns]
+        if absent:
+            raise ValueError(f"`imputed[{column!r}]` has no column(s) {absent}.")
+        if not table.index.isin(data.index[data[column].isna()]).all():
+            raise ValueError(f"`imputed[{column!r}]` names rows whose {column} is not missing.")
+    if not isinstance(lines, Mapping):
+        raise TypeError(f"`lines` must be a dict of label to (intercept, slope), got {lines!r}.")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 4.3), layout="constrained")
+    else:
+        fig = ax.figure
 
-    # (b) observed and imputed points with three lines
-    x_mean = _series(x_draws.mean(axis=1), x_labels)
-    y_mean = _series(y_draws.mean(axis=1), y_labels) if y_labels else _series([], [])
-    x_lo, x_hi = (_series(q, x_labels) for q in np.quantile(x_draws, [tail, 1 - tail], axis=1))
-    if y_labels:
-        y_lo, y_hi = (_series(q, y_labels)
-                      for q in np.quantile(y_draws, [tail, 1 - tail], axis=1))  # fmt: skip
-    both_seen = incomplete[[x, y]].notna().all(axis=1)
-    seen = incomplete.loc[both_seen]
-    ax_b.scatter(seen[x], seen[y], s=14, color=OBSERVED_COLOR, alpha=0.7, label="observed")
+    both_seen = data[[x, y]].notna().all(axis=1)
+    ax.scatter(data.loc[both_seen, x], data.loc[both_seen, y], s=14, color=OBSERVED_COLOR,
+               alpha=0.7, label="observed")  # fmt: skip
+    filled = data[[x, y]].astype(float).copy()
+    for column, table in tables.items():
+        filled.loc[table.index, column] = table["mean"]
+
+    def half_widths(column, rows):
+        table = tables[column]
+        inside = rows.isin(table.index)
+        lower = pd.Series(0.0, index=rows)
+        upper = pd.Series(0.0, index=rows)
+        lower[inside] = (table["mean"] - table["lower"]).reindex(rows[inside]).to_numpy()
+        upper[inside] = (table["upper"] - table["mean"]).reindex(rows[inside]).to_numpy()
+        return np.vstack([lower.to_numpy(), upper.to_numpy()])
+
+    x_rows, y_rows = tables[x].index, tables[y].index
     groups = [
-        ("x imputed", [r for r in x_labels if r not in y_labels], "tab:orange"),
-        ("y imputed", [r for r in y_labels if r not in x_labels], "tab:green"),
-        ("both imputed", [r for r in x_labels if r in y_labels], "tab:purple"),
+        (f"{x} imputed", x_rows.difference(y_rows, sort=False), "tab:orange"),
+        (f"{y} imputed", y_rows.difference(x_rows, sort=False), "tab:green"),
+        ("both imputed", x_rows.intersection(y_rows, sort=False), "tab:purple"),
     ]
     for label, rows, color in groups:
-        if not rows:
+        if len(rows) == 0:
             continue
-        px = np.array([x_mean[r] if r in x_mean.index else incomplete.loc[r, x] for r in rows])
-        py = np.array([y_mean[r] if r in y_mean.index else incomplete.loc[r, y] for r in rows])
-        xerr = np.array([[px[i] - x_lo[r], x_hi[r] - px[i]] if r in x_mean.index else [0, 0]
-                         for i, r in enumerate(rows)]).T  # fmt: skip
-        yerr = np.array([[py[i] - y_lo[r], y_hi[r] - py[i]] if r in y_mean.index else [0, 0]
-                         for i, r in enumerate(rows)]).T  # fmt: skip
-        ax_b.errorbar(
-            px,
-            py,
-            xerr=xerr,
-            yerr=yerr,
-            fmt="o",
-            markersize=4,
-            color=color,
-            elinewidth=0.8,
-            alpha=0.8,
-            label=f"{label} ({level:.0%} interval)",
-        )
-    grid = np.linspace(np.nanmin(complete[x]) - 0.2, np.nanmax(complete[x]) + 0.2, 50)
-    a_post, b_post = float(posterior["alpha"].mean()), float(posterior["beta"].mean())
-    b_cc, a_cc = np.polyfit(seen[x].to_numpy(float), seen[y].to_numpy(float), 1)
-    ax_b.plot(grid, a_post + b_post * grid, color="black", label="Bayesian (posterior mean)")
-    ax_b.plot(grid, a_cc + b_cc * grid, color=MISSING_COLOR, linestyle="--",
-              label="complete cases")  # fmt: skip
-    ax_b.plot(grid, alpha + beta * grid, color="0.5", linestyle=":", linewidth=2, label="truth")
-    ax_b.set_xlabel(x)
-    ax_b.set_ylabel(y)
-    ax_b.legend(frameon=False, fontsize=7.5, loc="upper left")
-    ax_b.set_title("(b) observed and imputed values", loc="left")
-
-    # (c) posteriors of alpha and beta
-    for name, truth, color in (("alpha", alpha, "tab:blue"), ("beta", beta, "tab:red")):
-        values = posterior[name].to_numpy().ravel()
-        ax_c.hist(values, bins=40, density=True, color=color, alpha=0.5,
-                  label=f"posterior of $\\{name}$")  # fmt: skip
-        ax_c.axvline(truth, color=color, linestyle="--", linewidth=1.5,
-                     label=f"true $\\{name}$ = {truth:g}")  # fmt: skip
-    ax_c.set_xlabel("parameter value")
-    ax_c.set_ylabel("posterior density")
-    ax_c.set_ylim(top=1.3 * ax_c.get_ylim()[1])  # room for the legend
-    ax_c.legend(fontsize=8, ncol=2, loc="upper center", framealpha=1, edgecolor="none")
-    ax_c.set_title("(c) posteriors of the intercept and slope", loc="left")
-
-    # (d) one imputed x
-    if row is None:
-        candidates = [r for r in x_labels if r not in y_labels]
-        if not candidates:
-            candidates = x_labels
-        y_obs = incomplete[y]
-        row = max(candidates, key=lambda r: abs(y_obs[r] - y_obs.mean())
-                  if np.isfinite(y_obs[r]) else -1.0)  # fmt: skip
-    if row not in x_labels:
-        raise ValueError(f"`row`={row!r} is not a row with `{x}` imputed.")
-    draws = x_draws[x_labels.index(row)]
-    ax_d.hist(draws, bins=40, density=True, color="tab:orange", alpha=0.6,
-              label=f"posterior of the missing {x}")  # fmt: skip
-    y_row = incomplete.loc[row, y]
-    if np.isfinite(y_row):
-        mu_x, sigma_x = float(posterior["mu_x"].mean()), float(posterior["sigma_x"].mean())
-        sigma = float(posterior["sigma"].mean())
-        var_y = b_post**2 * sigma_x**2 + sigma**2
-        cond_mean = mu_x + b_post * sigma_x**2 / var_y * (y_row - a_post - b_post * mu_x)
-        cond_sd = sigma_x * sigma / np.sqrt(var_y)
-        grid = np.linspace(draws.min(), draws.max(), 200)
-        ax_d.plot(grid, norm.pdf(grid, cond_mean, cond_sd), color="black",
-                  label=f"$p({x} \\mid {y})$ at posterior means")  # fmt: skip
-    ax_d.axvline(complete.loc[row, x], color="black", linestyle="--", linewidth=1.5,
-                 label=f"true {x} = {complete.loc[row, x]:.2f}")  # fmt: skip
-    ax_d.axvline(np.nanmean(incomplete[x]), color=MISSING_COLOR, linestyle=":", linewidth=1.5,
-                 label="mean imputation")  # fmt: skip
-    ax_d.set_xlabel(f"{x} in row {row}" + (f" (observed {y} = {y_row:.2f})"
-                                          if np.isfinite(y_row) else ""))  # fmt: skip
-    ax_d.set_ylabel("posterior density")
-    ax_d.set_ylim(top=1.35 * ax_d.get_ylim()[1])  # room for the legend
-    ax_d.legend(fontsize=8, loc="upper left", ncol=2, framealpha=1, edgecolor="none")
-    ax_d.set_title(f"(d) one imputed {x}", loc="left")
+        ax.errorbar(filled.loc[rows, x], filled.loc[rows, y], xerr=half_widths(x, rows),
+                    yerr=half_widths(y, rows), fmt="o", markersize=4, color=color,
+                    elinewidth=0.8, alpha=0.8, label=label)  # fmt: skip
+    grid = np.linspace(np.nanmin(filled[x]) - 0.2, np.nanmax(filled[x]) + 0.2, 50)
+    styles = [{"color": "black"}, {"color": MISSING_COLOR, "linestyle": "--"},
+              {"color": "0.5", "linestyle": ":", "linewidth": 2}]  # fmt: skip
+    for k, (label, (intercept, slope)) in enumerate(lines.items()):
+        ax.plot(grid, intercept + slope * grid, label=label, **styles[k % len(styles)])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.legend(frameon=False, fontsize="small", loc="upper left")
     return fig
 
 
-def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0):
+def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0, ax=None):
     """Coverage of intervals and mean estimates by scenario and method.
 
     Parameters
@@ -173,6 +120,8 @@ def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0):
         Nominal coverage, drawn as a dashed line.
     scale : float, default 2
         Error bars span ``scale`` Monte Carlo standard errors each way.
+    ax : pair of matplotlib.axes.Axes, optional
+        The coverage and the estimate panels; default a new figure.
 
     Returns
     -------
@@ -196,10 +145,17 @@ def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0):
     methods = list(dict.fromkeys(summary["method"]))
     colors = ["black", MISSING_COLOR, "0.6", OBSERVED_COLOR, "tab:green"]
     markers = ["o", "s", "^", "D", "v"]
-    fig, (ax_cov, ax_est) = plt.subplots(
-        1, 2, figsize=(9.5, 0.55 * len(scenarios) * len(methods) / 2 + 1.8), sharey=True,
-        layout="constrained",
-    )  # fmt: skip
+    if ax is None:
+        fig, (ax_cov, ax_est) = plt.subplots(
+            1, 2, figsize=(9.5, 0.55 * len(scenarios) * len(methods) / 2 + 1.8), sharey=True,
+            layout="constrained",
+        )  # fmt: skip
+    else:
+        panels = list(np.atleast_1d(ax).ravel())
+        if len(panels) != 2:
+            raise ValueError(f"`ax` has {len(panels)} Axes; the figure needs 2.")
+        ax_cov, ax_est = panels
+        fig = ax_cov.figure
     base = np.arange(len(scenarios))[::-1]
     offsets = (np.arange(len(methods)) - (len(methods) - 1) / 2) * 0.22
     truth = float((summary["mean_estimate"] - summary["bias"]).iloc[0])
@@ -220,21 +176,3 @@ def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0):
     fig.legend(*ax_cov.get_legend_handles_labels(), loc="outside lower center",
                ncol=len(methods), frameon=False)  # fmt: skip
     return fig
-
-
-def _imputed_draws(posterior, column: str):
-    """Draws of ``<column>_unobserved`` as (labels, array of shape (n_missing, n_draws))."""
-    name = f"{column}_unobserved"
-    if name not in posterior.data_vars:
-        return [], np.empty((0, 0))
-    draws = posterior[name]
-    dim = draws.dims[-1]
-    flat = draws.stack(sample=("chain", "draw")).transpose(dim, "sample").to_numpy()
-    return list(draws[dim].to_numpy()), flat
-
-
-def _series(values, labels):
-    """A pandas Series of ``values`` indexed by ``labels`` (pandas imported lazily)."""
-    import pandas as pd
-
-    return pd.Series(np.asarray(values, float), index=pd.Index(labels, dtype=object))

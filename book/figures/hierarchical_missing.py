@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from companion._validation import check_posterior
 from companion.plots.style import SCENARIO_COLORS, short_label
 
 
@@ -53,54 +52,71 @@ def plot_shrinkage_change(factors, *, ax=None):
     return fig
 
 
-def plot_imputed_covariate(idata, truth, *, covariate: str = "w", level: float = 0.9):
-    """Posterior of each imputed group covariate against its true value.
+def plot_imputed_covariate(imputed, truth, *, band=None, level_label: str = "90%",
+                           covariate: str = "w", ax=None):  # fmt: skip
+    """Posterior summaries of imputed group covariates against their true values.
 
     Parameters
     ----------
-    idata : xarray.DataTree
-        A fit of :func:`companion.hierarchical_covariate_model` with missing
-        covariates (``<covariate>_unobserved`` in the posterior).
+    imputed : pandas.DataFrame
+        Indexed by group (the groups whose covariate was imputed), with
+        columns ``mean``, ``lower`` and ``upper``: posterior mean and
+        interval of each imputed value.
     truth : pandas.Series
-        True covariate values by group.
+        True covariate values by group (at least the groups of ``imputed``).
+    band : (float, float), optional
+        A range to shade, e.g. the central interval of the covariate model
+        alone, :math:`\\hat\\mu_w \\pm 1.645\\,\\hat\\sigma_w`.
+    level_label : str, default "90%"
+        Names the intervals in the legend.
     covariate : str, default "w"
-    level : float, default 0.9
-        Probability of the drawn central intervals.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Posterior means and intervals of the imputed values (vertical)
-        against the truth (horizontal), the identity line, and the band
-        :math:`\\hat\\mu_w \\pm 1.645\\,\\hat\\sigma_w` of the covariate model alone.
+        Means and intervals (vertical) against the truth (horizontal), the
+        identity line, and the band.
 
     Examples
     --------
-    >>> fit = sample(hierarchical_covariate_model(incomplete))  # doctest: +SKIP
-    >>> fig = plot_imputed_covariate(fit, truth["w"])  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> from book.figures.hierarchical_missing import plot_imputed_covariate
+    >>> imputed = pd.DataFrame({"mean": [0.2, -0.1], "lower": [-0.8, -1.0],
+    ...                         "upper": [1.1, 0.9]}, index=["School 1", "School 4"])
+    >>> truth = pd.Series([0.5, -0.4], index=["School 1", "School 4"])
+    >>> fig = plot_imputed_covariate(imputed, truth, band=(-1.6, 1.6))
     """
     import matplotlib.pyplot as plt
-    from scipy.stats import norm
+    import pandas as pd
 
-    posterior = check_posterior(idata)
-    name = f"{covariate}_unobserved"
-    draws = posterior[name]
-    dim = draws.dims[-1]
-    labels = list(draws[dim].to_numpy())
-    flat = draws.stack(sample=("chain", "draw")).transpose(dim, "sample").to_numpy()
-    tail = (1 - level) / 2
-    lower, upper = np.quantile(flat, [tail, 1 - tail], axis=1)
-    mean = flat.mean(axis=1)
+    from companion._validation import check_frame
+
+    check_frame(imputed, "imputed")
+    absent = [c for c in ("mean", "lower", "upper") if c not in imputed.columns]
+    if absent:
+        raise ValueError(f"`imputed` has no column(s) {absent}; pass posterior summaries.")
+    if not isinstance(truth, pd.Series):
+        raise TypeError(f"`truth` must be a pandas Series by group, got {type(truth).__name__}.")
+    unknown = [g for g in imputed.index if g not in truth.index]
+    if unknown:
+        raise ValueError(f"`truth` has no value for group(s) {unknown[:5]}.")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
+    else:
+        fig = ax.figure
+    labels = list(imputed.index)
+    mean = imputed["mean"].to_numpy(dtype=float)
+    lower = imputed["lower"].to_numpy(dtype=float)
+    upper = imputed["upper"].to_numpy(dtype=float)
     true = truth.loc[labels].to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(5.6, 4.6), layout="constrained")
-    mu_w = float(posterior["mu_w"].mean())
-    sigma_w = float(posterior["sigma_w"].mean())
-    half = norm.ppf(1 - tail) * sigma_w
-    ax.axhspan(mu_w - half, mu_w + half, color="grey", alpha=0.15,
-               label=f"{level:.0%} range of the $w$ model alone")  # fmt: skip
+    if band is not None:
+        ax.axhspan(*band, color="grey", alpha=0.15,
+                   label=f"{level_label} range of the ${covariate}$ model alone")  # fmt: skip
     ax.errorbar(true, mean, yerr=[mean - lower, upper - mean], fmt="o", color="tab:blue",
                 markersize=4, linewidth=1,
-                label=f"imputed: mean and {level:.0%} interval")  # fmt: skip
+                label=f"imputed: mean and {level_label} interval")  # fmt: skip
     span = np.array([min(true.min(), lower.min()), max(true.max(), upper.max())])
     ax.plot(span, span, color="black", linestyle="--", linewidth=1, label="imputed = true")
     for x, y, label in zip(true, mean, labels, strict=True):

@@ -7,7 +7,7 @@ import numpy as np
 from companion.plots.style import MISSING_COLOR, OBSERVED_COLOR
 
 
-def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y"):
+def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y", *, ax=None):
     """Scatter plots of ``y`` against ``x``, marking the values each mechanism removed.
 
     Parameters
@@ -20,6 +20,8 @@ def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y"):
         missing.
     x, y : str
         Columns on the horizontal and vertical axes.
+    ax : sequence of matplotlib.axes.Axes, optional
+        One Axes per panel to draw on; default a new figure.
 
     Returns
     -------
@@ -37,25 +39,30 @@ def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y"):
     """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(
-        1, len(amputed), figsize=(max(3.2 * len(amputed) + 0.4, 5.5), 3.4), sharex=True,
-        sharey=True,
-        layout="constrained", squeeze=False,
-    )  # fmt: skip
-    for ax, (title, frame) in zip(axes[0], amputed.items(), strict=True):
+    if ax is None:
+        fig, grid = plt.subplots(
+            1, len(amputed), figsize=(max(3.2 * len(amputed) + 0.4, 5.5), 3.4), sharex=True,
+            sharey=True,
+            layout="constrained", squeeze=False,
+        )  # fmt: skip
+        panels = list(grid[0])
+    else:
+        panels = _panels(ax, len(amputed))
+        fig = panels[0].figure
+    for panel, (title, frame) in zip(panels, amputed.items(), strict=True):
         gone = frame[y].isna().to_numpy() & complete[y].notna().to_numpy()
-        ax.scatter(complete.loc[~gone, x], complete.loc[~gone, y], s=12, color=OBSERVED_COLOR,
-                   alpha=0.7, label=f"{y} observed")  # fmt: skip
-        ax.scatter(complete.loc[gone, x], complete.loc[gone, y], s=16, color=MISSING_COLOR,
-                   marker="x", label=f"{y} missing")  # fmt: skip
-        ax.set_title(f"{title}: {gone.mean():.0%} of {y} missing")
-        ax.set_xlabel(x)
-    axes[0, 0].set_ylabel(y)
-    axes[0, 0].legend(loc="upper left", frameon=False)
+        panel.scatter(complete.loc[~gone, x], complete.loc[~gone, y], s=12,
+                      color=OBSERVED_COLOR, alpha=0.7, label=f"{y} observed")  # fmt: skip
+        panel.scatter(complete.loc[gone, x], complete.loc[gone, y], s=16, color=MISSING_COLOR,
+                      marker="x", label=f"{y} missing")  # fmt: skip
+        panel.set_title(f"{title}: {gone.mean():.0%} of {y} missing")
+        panel.set_xlabel(x)
+    panels[0].set_ylabel(y)
+    panels[0].legend(loc="upper left", frameon=False)
     return fig
 
 
-def plot_complete_case_bias(table, *, scale: float = 2.0):
+def plot_complete_case_bias(table, *, scale: float = 2.0, ax=None):
     """Bias of complete-case estimates by scenario, with Monte Carlo error bars.
 
     Parameters
@@ -64,6 +71,8 @@ def plot_complete_case_bias(table, *, scale: float = 2.0):
         From :func:`book.studies.complete_case.complete_case_bias`.
     scale : float, default 2
         Error bars span ``scale`` Monte Carlo standard errors each way.
+    ax : sequence of matplotlib.axes.Axes, optional
+        One Axes per estimand to draw on; default a new figure.
 
     Returns
     -------
@@ -84,19 +93,32 @@ def plot_complete_case_bias(table, *, scale: float = 2.0):
     estimands = list(dict.fromkeys(table["estimand"]))
     scenarios = list(dict.fromkeys(table["scenario"]))
     size = (2.4 * len(estimands) + 2.2, 0.45 * len(scenarios) + 1.4)
-    fig, axes = plt.subplots(1, len(estimands), figsize=size, sharey=True, layout="constrained")
-    axes = np.atleast_1d(axes)
+    if ax is None:
+        fig, axes = plt.subplots(1, len(estimands), figsize=size, sharey=True,
+                                 layout="constrained")  # fmt: skip
+        axes = np.atleast_1d(axes)
+    else:
+        axes = _panels(ax, len(estimands))
+        fig = axes[0].figure
     positions = np.arange(len(scenarios))[::-1]
-    for ax, estimand in zip(axes, estimands, strict=True):
+    for panel, estimand in zip(axes, estimands, strict=True):
         rows = table[table["estimand"] == estimand].set_index("scenario").loc[scenarios]
         biased = np.abs(rows["bias"]) > scale * rows["bias_mcse"]
         colors = np.where(biased, MISSING_COLOR, OBSERVED_COLOR)
-        ax.errorbar(rows["bias"], positions, xerr=scale * rows["bias_mcse"], fmt="none",
-                    ecolor="0.4", capsize=3)  # fmt: skip
-        ax.scatter(rows["bias"], positions, color=colors, zorder=3)
-        ax.axvline(0, color="0.3", linestyle="--", linewidth=1)
-        ax.set_title(estimand)
-        ax.set_xlabel("bias")
-        ax.xaxis.set_major_locator(MaxNLocator(4))
+        panel.errorbar(rows["bias"], positions, xerr=scale * rows["bias_mcse"], fmt="none",
+                       ecolor="0.4", capsize=3)  # fmt: skip
+        panel.scatter(rows["bias"], positions, color=colors, zorder=3)
+        panel.axvline(0, color="0.3", linestyle="--", linewidth=1)
+        panel.set_title(estimand)
+        panel.set_xlabel("bias")
+        panel.xaxis.set_major_locator(MaxNLocator(4))
     axes[0].set_yticks(positions, scenarios)
     return fig
+
+
+def _panels(ax, n: int) -> list:
+    """The Axes of ``ax`` as a list, checked to be one per panel."""
+    panels = list(np.atleast_1d(ax).ravel())
+    if len(panels) != n:
+        raise ValueError(f"`ax` has {len(panels)} Axes; the figure needs {n}.")
+    return panels

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 
-def plot_pooled_by_m(table, *, fmi: float | None = None):
+
+def plot_pooled_by_m(table, *, fmi: float | None = None, ax=None):
     """Monte Carlo error of the pooled estimate and standard error against m.
 
     Parameters
@@ -12,6 +14,8 @@ def plot_pooled_by_m(table, *, fmi: float | None = None):
         Output of :func:`book.studies.multiple_imputation.pooled_by_m`.
     fmi : float, optional
         Fraction of missing information, shown in the title.
+    ax : pair of matplotlib.axes.Axes, optional
+        The estimate and the standard-error panels; default a new figure.
 
     Returns
     -------
@@ -27,7 +31,14 @@ def plot_pooled_by_m(table, *, fmi: float | None = None):
     """
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+    if ax is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
+    else:
+        panels = list(np.atleast_1d(ax).ravel())
+        if len(panels) != 2:
+            raise ValueError(f"`ax` has {len(panels)} Axes; the figure needs 2.")
+        left, right = panels
+        fig = left.figure
     m = table["m"].to_numpy()
     left.plot(m, table["mc_sd_estimate"], "o-", label="simulated")
     left.plot(m, table["theory_sd_estimate"], "--", color="0.3", label=r"$\sqrt{B/m}$")

@@ -16,8 +16,25 @@ __all__ = [
 ]
 
 
-def plot_missing_pattern(df, columns: Sequence | None = None, ax=None):
-    """Draw the missing-data pattern table as a grid, in the style of mice's ``md.pattern``.
+def _check_pattern(pattern) -> None:
+    """Refuse anything but the table of :func:`companion.missing_pattern`."""
+    check_frame(pattern, "pattern")
+    needed = [c for c in ("rows", "missing_vars") if c not in pattern.columns]
+    if needed or "total" not in pattern.index:
+        raise ValueError(
+            "`pattern` must be the table of companion.missing_pattern(df) (columns 'rows' and "
+            f"'missing_vars', a last row 'total'); got columns {list(pattern.columns)[:6]}. "
+            "Pass missing_pattern(df), not the data."
+        )
+    body = pattern.drop(index="total").drop(columns=["rows", "missing_vars"])
+    if body.shape[1] == 0 or len(body) == 0:
+        raise ValueError("`pattern` has no variables or no patterns to draw.")
+    if not body.isin([0, 1]).all().all():
+        raise ValueError("`pattern` must hold 1 (observed) and 0 (missing) for every variable.")
+
+
+def plot_missing_pattern(pattern, *, ax=None):
+    """Draw a missing-data pattern table as a grid, in the style of mice's ``md.pattern``.
 
     Each row is a pattern (blue: observed, red: missing). The left margin
     gives how many rows have the pattern, the right margin how many
@@ -26,10 +43,9 @@ def plot_missing_pattern(df, columns: Sequence | None = None, ax=None):
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        Incomplete data.
-    columns : list of column names, optional
-        Columns to show; default all.
+    pattern : pandas.DataFrame
+        The table of :func:`companion.missing_pattern` (select the
+        variables to show when computing it).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default a new figure.
 
@@ -37,28 +53,32 @@ def plot_missing_pattern(df, columns: Sequence | None = None, ax=None):
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    ValueError
+        If ``pattern`` is not a pattern table (for example the data themselves).
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion import missing_pattern
     >>> from companion.plots import plot_missing_pattern
     >>> df = pd.DataFrame({"x": [1.0, np.nan, 3.0], "y": [np.nan, 2.0, 1.0]})
-    >>> fig = plot_missing_pattern(df)
+    >>> fig = plot_missing_pattern(missing_pattern(df))
     """
+    _check_pattern(pattern)
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
 
-    from companion.missing.patterns import missing_pattern
-
-    table = missing_pattern(df, columns)
-    body, total = table.drop(index="total"), table.loc["total"]
-    variables = [c for c in table.columns if c not in ("rows", "missing_vars")]
+    body, total = pattern.drop(index="total"), pattern.loc["total"]
+    variables = [c for c in pattern.columns if c not in ("rows", "missing_vars")]
     if ax is None:
         fig, ax = plt.subplots(
             figsize=(2.2 + 1.1 * len(variables), 1.0 + 0.4 * len(body)), layout="constrained"
         )
     else:
         fig = ax.figure
-    cells = body[variables].to_numpy()
+    cells = body[variables].to_numpy(dtype=float)
     ax.imshow(cells, cmap=ListedColormap([MISSING_COLOR, OBSERVED_COLOR]), vmin=0, vmax=1,
               aspect="auto")  # fmt: skip
     ax.set_xticks(range(len(variables)), [str(v) for v in variables])
@@ -75,7 +95,7 @@ def plot_missing_pattern(df, columns: Sequence | None = None, ax=None):
     for j, variable in enumerate(variables):
         ax.annotate(f"{total[variable]}", (j, len(body) - 0.5), xytext=(0, -4),
                     textcoords="offset points", ha="center", va="top")  # fmt: skip
-    ax.set_xlabel(f"values missing per variable (total {total['missing_vars']})", labelpad=18)
+    ax.set_xlabel(f"values missing per variable\n(total {total['missing_vars']})", labelpad=18)
     return fig
 
 
@@ -85,6 +105,7 @@ def plot_coefficient_intervals(
     *,
     truth=None,
     level_label: str = "95% interval",
+    ax=None,
 ):
     """Estimates and intervals of regression coefficients, one panel per coefficient.
 
@@ -100,6 +121,8 @@ def plot_coefficient_intervals(
         ``{coefficient: true value}``, drawn as a dashed vertical line.
     level_label : str
         Describes the intervals in the x-axis label.
+    ax : matplotlib.axes.Axes or sequence of Axes, optional
+        One Axes per coefficient to draw on; default a new figure.
 
     Returns
     -------
@@ -118,29 +141,45 @@ def plot_coefficient_intervals(
     labels = list(tables)
     if parameters is None:
         parameters = list(tables[labels[0]].index)
-    fig, axes = plt.subplots(
-        1,
-        len(parameters),
-        figsize=(3.2 * len(parameters) + 1.2, 0.55 * len(labels) + 1.4),
-        sharey=True,
-        layout="constrained",
-        squeeze=False,
-    )
+    elif isinstance(parameters, str):
+        parameters = [parameters]
+    parameters = list(parameters)
+    for label, table in tables.items():
+        absent = [p for p in parameters if p not in table.index]
+        if absent:
+            raise ValueError(f"`tables[{label!r}]` has no row(s) {absent} (from `parameters`).")
+    if ax is None:
+        fig, grid = plt.subplots(
+            1,
+            len(parameters),
+            figsize=(3.2 * len(parameters) + 1.2, 0.55 * len(labels) + 1.4),
+            sharey=True,
+            layout="constrained",
+            squeeze=False,
+        )
+        axes = list(grid[0])
+    else:
+        axes = list(np.atleast_1d(ax).ravel())
+        if len(axes) != len(parameters):
+            raise ValueError(
+                f"`ax` has {len(axes)} Axes but there are {len(parameters)} coefficients to draw."
+            )
+        fig = axes[0].figure
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, name in zip(axes[0], parameters, strict=True):
+    for panel, name in zip(axes, parameters, strict=True):
         for k, label in enumerate(labels):
             row = tables[label].loc[name]
             y = len(labels) - 1 - k
-            ax.plot([row["ci_lower"], row["ci_upper"]], [y, y], color=colors[k % len(colors)],
+            panel.plot([row["ci_lower"], row["ci_upper"]], [y, y], color=colors[k % len(colors)],
                     linewidth=2.5, solid_capstyle="butt")  # fmt: skip
-            ax.plot(row["estimate"], y, "o", color=colors[k % len(colors)], markersize=6)
+            panel.plot(row["estimate"], y, "o", color=colors[k % len(colors)], markersize=6)
         if truth is not None and name in truth:
-            ax.axvline(truth[name], color="0.3", linestyle="--", linewidth=1, label="true value")
-            ax.legend(loc="best", fontsize="small", frameon=False)
-        ax.set_title(str(name))
-        ax.set_xlabel(f"estimate and {level_label}")
-        ax.set_yticks(range(len(labels)), labels[::-1])
-        ax.set_ylim(-0.6, len(labels) - 0.4)
+            panel.axvline(truth[name], color="0.3", linestyle="--", linewidth=1, label="true value")
+            panel.legend(loc="best", fontsize="small", frameon=False)
+        panel.set_title(str(name))
+        panel.set_xlabel(f"estimate and {level_label}")
+        panel.set_yticks(range(len(labels)), labels[::-1])
+        panel.set_ylim(-0.6, len(labels) - 0.4)
     return fig
 
 

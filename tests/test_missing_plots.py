@@ -1,0 +1,178 @@
+"""Plots of Part II: they draw computed results, accept ``ax=`` and refuse anything else."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from book.figures.bayesian_imputation import plot_imputed_points
+from companion import missing_pattern
+from companion.plots import plot_coefficient_intervals, plot_missing_pattern, plot_tipping_point
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def incomplete():
+    return pd.DataFrame(
+        {"x": [1.0, np.nan, 3.0, 4.0, np.nan], "y": [np.nan, 2.0, 1.0, 5.0, np.nan]}
+    )
+
+
+def test_missing_pattern_draws_the_table_it_is_given(incomplete):
+    pattern = missing_pattern(incomplete)
+    fig, ax = plt.subplots()
+    assert plot_missing_pattern(pattern, ax=ax) is fig
+    variables = [c for c in pattern.columns if c not in ("rows", "missing_vars")]
+    body = pattern.drop(index="total")
+    np.testing.assert_array_equal(ax.images[0].get_array(), body[variables].to_numpy(float))
+    assert [t.get_text() for t in ax.get_yticklabels()] == [str(r) for r in body["rows"]]
+    margin = [t.get_text() for t in ax.texts]
+    assert margin == [str(pattern.loc["total", v]) for v in variables]
+
+
+def test_missing_pattern_refuses_the_data_themselves(incomplete):
+    with pytest.raises(ValueError, match=r"`pattern` must be the table of companion"):
+        plot_missing_pattern(incomplete)
+
+
+def test_missing_pattern_refuses_cells_other_than_zero_and_one(incomplete):
+    pattern = missing_pattern(incomplete)
+    pattern = pattern.astype(float)
+    pattern.iloc[0, 0] = 0.5
+    with pytest.raises(ValueError, match=r"`pattern` must hold 1 \(observed\) and 0"):
+        plot_missing_pattern(pattern)
+
+
+@pytest.fixture
+def tables():
+    first = pd.DataFrame(
+        {"estimate": [1.0, 2.0], "ci_lower": [0.5, 1.0], "ci_upper": [1.5, 3.0]}, index=["a", "b"]
+    )
+    return {"first": first, "second": first + 0.25}
+
+
+def test_coefficient_intervals_draw_on_the_axes_given(tables):
+    fig, axes = plt.subplots(1, 2)
+    assert plot_coefficient_intervals(tables, ax=axes, truth={"b": 2.0}) is fig
+    # first method at the top (y = 1), its interval and estimate for "a" on the first Axes
+    interval, point = axes[0].lines[:2]
+    np.testing.assert_allclose(interval.get_xdata(), [0.5, 1.5])
+    np.testing.assert_allclose(interval.get_ydata(), [1, 1])
+    np.testing.assert_allclose(point.get_xdata(), [1.0])
+    assert axes[1].get_title() == "b"
+    np.testing.assert_allclose(axes[1].lines[-1].get_xdata(), [2.0, 2.0])  # the true value
+
+
+def test_coefficient_intervals_need_one_axes_per_coefficient(tables):
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"`ax` has 1 Axes but there are 2 coefficients"):
+        plot_coefficient_intervals(tables, ax=ax)
+
+
+def test_coefficient_intervals_name_a_coefficient_a_table_lacks(tables):
+    with pytest.raises(ValueError, match=r"`tables\['first'\]` has no row\(s\) \['c'\]"):
+        plot_coefficient_intervals(tables, ["a", "c"])
+
+
+def test_tipping_point_draws_on_the_axes_given():
+    table = pd.DataFrame(
+        {"delta": [-1.0, 0.0], "estimate": [0.0, 1.0], "ci_lower": [-1.0, 0.5], "ci_upper": [1, 2]}
+    )
+    fig, ax = plt.subplots()
+    assert plot_tipping_point(table, tipping=-0.5, ax=ax) is fig
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.0, 1.0])
+    with pytest.raises(ValueError, match=r"`table` has no column\(s\) \['ci_upper'\]"):
+        plot_tipping_point(table.drop(columns="ci_upper"))
+
+
+def test_imputed_points_draw_the_summaries_given(incomplete):
+    imputed = {
+        "x": pd.DataFrame({"mean": [2.5], "lower": [2.0], "upper": [3.5]}, index=[1]),
+        "y": pd.DataFrame({"mean": [4.0], "lower": [3.0], "upper": [4.5]}, index=[0]),
+    }
+    fig, ax = plt.subplots()
+    assert plot_imputed_points(incomplete.drop(index=4), imputed, {"line": (0, 1)}, ax=ax) is fig
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == ["observed", "line", "x imputed", "y imputed"]
+    x_imputed = ax.containers[0]  # errorbar container: (points, caps, bars)
+    np.testing.assert_allclose(x_imputed.lines[0].get_xydata(), [[2.5, 2.0]])
+    horizontal = x_imputed.lines[2][0].get_segments()[0]
+    np.testing.assert_allclose(horizontal, [[2.0, 2.0], [3.5, 2.0]])
+
+
+def test_imputed_points_refuse_a_row_that_was_observed(incomplete):
+    imputed = {"x": pd.DataFrame({"mean": [2.5], "lower": [2.0], "upper": [3.5]}, index=[0])}
+    with pytest.raises(ValueError, match=r"`imputed\['x'\]` names rows whose x is not missing"):
+        plot_imputed_points(incomplete, imputed, {})
+
+
+def test_imputed_points_refuse_a_summary_without_intervals(incomplete):
+    imputed = {"x": pd.DataFrame({"mean": [2.5]}, index=[1])}
+    with pytest.raises(ValueError, match=r"`imputed\[.x.\]` has no column\(s\) \[.lower."):
+        plot_imputed_points(incomplete, imputed, {})
+
+
+def test_book_figures_draw_on_the_axes_given_and_count_them():
+    from book.figures.bayesian_imputation import plot_coverage
+    from book.figures.mechanisms import plot_complete_case_bias, plot_mechanisms
+    from book.figures.multiple_imputation import plot_pooled_by_m
+
+    complete = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [0.5, 1.5, 2.5]})
+    amputed = complete.assign(y=[0.5, np.nan, 2.5])
+    bias = pd.DataFrame({"scenario": ["s", "s"], "estimand": ["mean", "slope"],
+                         "bias": [0.1, -0.2], "bias_mcse": [0.01, 0.3]})  # fmt: skip
+    coverage = pd.DataFrame({"scenario": ["s"], "method": ["a"], "coverage": [0.9],
+                             "coverage_mcse": [0.03], "mean_estimate": [3.0], "bias": [0.0],
+                             "bias_mcse": [0.01]})  # fmt: skip
+    by_m = pd.DataFrame({"m": [2, 5], "mc_sd_estimate": [0.2, 0.1],
+                         "theory_sd_estimate": [0.2, 0.12], "mc_sd_std_error": [0.05, 0.02],
+                         "mean_std_error": [0.5, 0.5]})  # fmt: skip
+    cases = [
+        (lambda ax: plot_mechanisms(complete, {"A": amputed, "B": amputed}, ax=ax), 2),
+        (lambda ax: plot_complete_case_bias(bias, ax=ax), 2),
+        (lambda ax: plot_coverage(coverage, ax=ax), 2),
+        (lambda ax: plot_pooled_by_m(by_m, ax=ax), 2),
+    ]
+    for draw, n in cases:
+        fig, axes = plt.subplots(1, n)
+        assert draw(axes) is fig
+        assert all(panel.has_data() for panel in axes)
+        _, one = plt.subplots()
+        with pytest.raises(ValueError, match=rf"`ax` has 1 Axes; the figure needs {n}"):
+            draw(one)
+    # the complete-case bias panel marks a bias beyond 2 MCSE in red, else blue
+    fig, axes = plt.subplots(1, 2)
+    plot_complete_case_bias(bias, ax=axes)
+    from matplotlib.colors import to_hex
+
+    from companion.plots import MISSING_COLOR, OBSERVED_COLOR
+
+    assert to_hex(axes[0].collections[-1].get_facecolor()[0]) == to_hex(MISSING_COLOR)
+    assert to_hex(axes[1].collections[-1].get_facecolor()[0]) == to_hex(OBSERVED_COLOR)
+
+
+def test_imputed_covariate_draws_the_summaries_given():
+    from book.figures.hierarchical_missing import plot_imputed_covariate
+
+    imputed = pd.DataFrame({"mean": [0.2], "lower": [-0.8], "upper": [1.1]}, index=["S1"])
+    truth = pd.Series([0.5, -0.4], index=["S1", "S2"])
+    fig, ax = plt.subplots()
+    assert plot_imputed_covariate(imputed, truth, band=(-1.6, 1.6), ax=ax) is fig
+    points = ax.containers[0].lines[0]
+    np.testing.assert_allclose(points.get_xydata(), [[0.5, 0.2]])
+    np.testing.assert_allclose(ax.patches[0].get_y(), -1.6)  # the band
+    with pytest.raises(ValueError, match=r"`truth` has no value for group\(s\) \['S3'\]"):
+        plot_imputed_covariate(imputed.rename(index={"S1": "S3"}), truth)
+    with pytest.raises(ValueError, match=r"`imputed` has no column\(s\) \['upper'\]"):
+        plot_imputed_covariate(imputed.drop(columns="upper"), truth)
