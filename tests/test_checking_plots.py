@@ -1,4 +1,4 @@
-"""companion.plots.plot_group_ppc draws a table of computed checks and computes nothing."""
+"""companion.plots checking plots draw computed results and compute no statistics."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 
-from companion.plots import plot_group_ppc  # noqa: E402
+from companion.plots import plot_group_ppc, plot_prior_predictive  # noqa: E402
 
 
 @pytest.fixture
@@ -81,3 +81,50 @@ def test_rejects_bad_input(checks):
     _, ax = plt.subplots()
     with pytest.raises(ValueError, match=r"`ax` must hold one Axes per statistic \(2\), got 1"):
         plot_group_ppc(checks, ax=ax)
+
+
+# ------------------------------------------------------------------ plot_prior_predictive
+@pytest.fixture
+def prior():
+    """A prior predictive DataTree: 5 simulated data sets of 30 scores and the observed scores."""
+    import arviz as az
+
+    rng = np.random.default_rng(3)
+    return az.from_dict(
+        {
+            "prior_predictive": {"y": rng.normal(70, 10, (1, 5, 30))},
+            "observed_data": {"y": rng.normal(75, 12, 30)},
+        },
+        dims={"y": ["obs"]},
+    )
+
+
+def test_prior_predictive_draws_the_given_spreads(prior):
+    spread = np.array([1.0, 2.0, 2.5, 8.0])
+    fig = plot_prior_predictive(prior, spread, 3.0, n_lines=3)
+    left, right = fig.axes
+    assert len(left.get_lines()) == 3 + 1  # three simulated data sets and the observed
+    heights = [patch.get_height() for patch in right.patches]
+    assert sum(heights) == len(spread)
+    (observed_line,) = right.get_lines()
+    np.testing.assert_allclose(observed_line.get_xdata(), [3.0, 3.0])
+
+
+def test_prior_predictive_draws_into_given_axes(prior):
+    fig, axes = plt.subplots(1, 2)
+    assert plot_prior_predictive(prior, [1.0, 2.0], 1.5, ax=axes) is fig
+    assert axes[1].get_xlabel() == "sd of the school means"
+
+
+def test_prior_predictive_rejects_bad_input(prior):
+    with pytest.raises(ValueError, match=r"`spread`"):
+        plot_prior_predictive(prior, [1.0, np.nan], 1.5)
+    with pytest.raises(TypeError, match=r"`spread`"):
+        plot_prior_predictive(prior, ["a", "b"], 1.5)
+    with pytest.raises(ValueError, match=r"`observed_spread`"):
+        plot_prior_predictive(prior, [1.0], -1.0)
+    with pytest.raises(TypeError, match=r"`prior`.*observed_data"):
+        plot_prior_predictive(prior["prior_predictive"], [1.0], 1.0)
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"`ax` must hold two Axes"):
+        plot_prior_predictive(prior, [1.0], 1.0, ax=ax)

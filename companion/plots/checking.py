@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from companion._validation import check_count, check_frame, check_probability
+from companion._validation import check_count, check_frame, check_probability, check_real
 
 __all__ = [
     "plot_group_ppc",
@@ -20,61 +20,89 @@ __all__ = [
 
 def plot_prior_predictive(
     prior,
+    spread,
+    observed_spread: float,
     *,
     group: str = "school",
     n_lines: int = 50,
     limits: tuple[float, float] | None = None,
     xlabel: str = "Test score",
+    ax=None,
 ):
     r"""Prior predictive check: simulated data sets and the spread of their group means.
 
     Parameters
     ----------
     prior : xarray.DataTree
-        From :func:`companion.sample_prior_predictive` (with ``prior``,
-        ``prior_predictive``, ``observed_data`` and ``constant_data``).
+        From :func:`companion.sample_prior_predictive` (with
+        ``prior_predictive`` and ``observed_data`` groups).
+    spread : array-like of float
+        The standard deviation of the group means in each simulated data
+        set, for example ``means.std(axis=1)`` of the replicated means from
+        :func:`companion.inference.group_statistic_draws`.
+    observed_spread : float
+        The same statistic for the observed data.
     group : str, default "school"
-        Name of the group dimension.
+        Name of the group, for the axis label.
     n_lines : int, default 50
         Simulated data sets drawn as density curves in the left panel.
     limits : (low, high), optional
         Range of possible outcomes (e.g. ``(0, 100)`` for test scores), shaded
         outside.
     xlabel : str, default "Test score"
+    ax : sequence of two matplotlib.axes.Axes, optional
+        Axes for the two panels; by default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
         Left: kernel density estimates of ``n_lines`` simulated data sets
         (tall spikes are cut) and of the observed data; right: histogram of
-        the standard deviation of the group means over all prior draws, with
-        the observed value.
+        ``spread`` with ``observed_spread``.
 
     Examples
     --------
     >>> from companion import hierarchical_model, sample_prior_predictive, simulate_schools
+    >>> from companion.inference import group_statistic_draws
     >>> prior = sample_prior_predictive(hierarchical_model(simulate_schools(seed=1)),
     ...                                 draws=20, seed=1)
-    >>> len(plot_prior_predictive(prior, n_lines=10).axes)
-    2
+    >>> observed, means = group_statistic_draws(prior, "mean", predictive="prior_predictive")
+    >>> fig = plot_prior_predictive(prior, means.std(axis=1), observed.std(), n_lines=10)
+    >>> fig.axes[1].get_xlabel()
+    'sd of the school means'
     """
-    if "prior_predictive" not in getattr(prior, "children", {}):
+    groups = getattr(prior, "children", {})
+    if "prior_predictive" not in groups or "observed_data" not in groups:
         raise TypeError(
-            "`prior` must be a DataTree with a prior_predictive group "
+            "`prior` must be a DataTree with prior_predictive and observed_data groups "
             f"(from sample_prior_predictive), got {type(prior).__name__}."
         )
+    try:
+        spread = np.asarray(spread, dtype=float).ravel()
+    except (TypeError, ValueError):
+        message = "`spread` must be an array of numbers, one per simulated data set."
+        raise TypeError(message) from None
+    if spread.size == 0 or not np.isfinite(spread).all():
+        raise ValueError("`spread` must hold at least one value, all finite.")
+    observed_spread = check_real(observed_spread, "observed_spread", nonnegative=True)
+    n_lines = check_count(n_lines, "n_lines")
     import matplotlib.pyplot as plt
     from scipy import stats
 
-    from companion.inference.checking import group_statistic_draws
-
     observed = prior["observed_data"]["y"].to_numpy().ravel()
     simulated = prior["prior_predictive"]["y"].to_numpy().reshape(-1, observed.size)
-    shown = simulated[: max(1, min(n_lines, len(simulated)))]
+    shown = simulated[: min(n_lines, len(simulated))]
     low, high = np.quantile(shown, [0.005, 0.995])
     low, high = min(low, observed.min()), max(high, observed.max())
     grid = np.linspace(low, high, 300)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.6))
+    if ax is None:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(8.5, 3.6))
+    else:
+        axes = list(np.atleast_1d(ax).flat)
+        if len(axes) != 2:
+            raise ValueError(f"`ax` must hold two Axes, one per panel, got {len(axes)}.")
+        left, right = axes
+        fig = left.figure
     for i, data in enumerate(shown):
         left.plot(grid, stats.gaussian_kde(data)(grid), color="tab:blue", alpha=0.3,
                   linewidth=0.8, label="prior predictive" if i == 0 else None)  # fmt: skip
@@ -93,16 +121,13 @@ def plot_prior_predictive(
     left.set_ylabel("Density")
     left.legend(frameon=False, fontsize="small")
 
-    observed_means, replicated_means = group_statistic_draws(
-        prior, "mean", group=group, predictive="prior_predictive"
-    )
-    spread = replicated_means.std(axis=1)
     right.hist(spread, bins=40, color="tab:blue", alpha=0.5, label="prior predictive")
-    right.axvline(observed_means.std(), color="black", linewidth=2, label="observed")
+    right.axvline(observed_spread, color="black", linewidth=2, label="observed")
     right.set_xlabel(f"sd of the {group} means")
     right.set_ylabel("Simulated data sets")
     right.legend(frameon=False, fontsize="small")
-    fig.tight_layout()
+    if ax is None:
+        fig.tight_layout()
     return fig
 
 
