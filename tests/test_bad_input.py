@@ -208,6 +208,8 @@ def test_plots_refuse_what_is_not_a_computed_result(name, bad):
     extra = {}
     if name == "plot_new_group_prediction":  # two results; the second is valid-looking
         extra = {"new_group": pd.DataFrame({"theta_new": [1.0], "y_new": [1.0]})}
+    if name == "plot_prior_predictive":  # the fit, then valid-looking spreads
+        extra = {"spread": [1.0, 2.0], "observed_spread": 1.5}
     with pytest.raises((TypeError, ValueError), match=rf"`{first}"):
         function(bad, **extra)
 

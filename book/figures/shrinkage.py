@@ -55,51 +55,6 @@ def plot_shrinkage_curves(
     return fig
 
 
-def plot_exact_vs_mcmc(post, idata, var_name: str = "theta"):
-    r"""Posterior mean :math:`\pm` 1 sd of each group: exact against MCMC.
-
-    Parameters
-    ----------
-    post : companion.hierarchical.NormalNormalPosterior
-    idata : xarray.DataTree
-        An MCMC fit of the same model and priors.
-    var_name : str, default "theta"
-        Name of the group means in ``idata.posterior``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> import arviz as az
-    >>> from companion import normal_normal_posterior
-    >>> post = normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0)
-    >>> draws = post.sample(400, seed=1)["theta"][None]
-    >>> fig = plot_exact_vs_mcmc(post, az.from_dict({"posterior": {"theta": draws}}))
-    >>> fig.axes[0].get_ylabel()
-    '$\\theta_j$'
-    """
-    import matplotlib.pyplot as plt
-
-    theta = idata.posterior[var_name]
-    sample_dims = [d for d in theta.dims if d in ("chain", "draw")]
-    mcmc_mean = theta.mean(sample_dims).to_numpy()
-    mcmc_sd = theta.std(sample_dims).to_numpy()
-    x = np.arange(len(post.groups))
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
-    ax.errorbar(x - 0.1, post.theta_mean, post.theta_sd, fmt="o", color="black", capsize=3,
-                label="exact")  # fmt: skip
-    ax.errorbar(x + 0.1, mcmc_mean, mcmc_sd, fmt="s", color="tab:orange", capsize=3,
-                label="MCMC")  # fmt: skip
-    ax.set_xticks(x, [str(g) for g in post.groups])
-    ax.set_xlabel("Group")
-    ax.set_ylabel(r"$\theta_j$")
-    ax.legend(frameon=False, ncols=2)
-    fig.tight_layout()
-    return fig
-
-
 def plot_naive_ratio(distance: np.ndarray, naive: np.ndarray, expected: np.ndarray):
     r"""The naive shrinkage ratio against the raw estimate's distance from the centre.
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from companion.plots.checking import (
     plot_group_ppc,
-    plot_loo_comparison,
     plot_new_group_prediction,
-    plot_pareto_k,
     plot_prior_predictive,
-    plot_sbc_ranks,
 )
 from companion.plots.hierarchical import (
     plot_exact_posterior,
@@ -37,13 +34,10 @@ __all__ = [
     "plot_coefficient_intervals",
     "plot_exact_posterior",
     "plot_group_ppc",
-    "plot_loo_comparison",
     "plot_missing_pattern",
     "plot_new_group_prediction",
-    "plot_pareto_k",
     "plot_prior_predictive",
     "plot_rank_probabilities",
-    "plot_sbc_ranks",
     "plot_group_data",
     "plot_group_estimates",
     "plot_tipping_point",
