@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def spread(values: np.ndarray) -> float:
-    """Standard deviation of the finite values, or 1 where it is undefined or 0."""
+    """Return the standard deviation of the finite values, or 1 where it is undefined or 0."""
     finite = values[np.isfinite(values)]
     sd = float(np.std(finite, ddof=1)) if finite.size > 1 else 0.0
     return sd if sd > 0 else 1.0

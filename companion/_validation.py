@@ -163,7 +163,7 @@ def check_frame(df: object, name: str = "df", *, min_rows: int = 1) -> pd.DataFr
 
 
 def check_frames(value: object, name: str, columns: Sequence = ()) -> dict:
-    """A non-empty mapping of labels to DataFrames, each with ``columns``."""
+    """Check a non-empty mapping of labels to DataFrames, each with ``columns``."""
     from collections.abc import Mapping
 
     if not isinstance(value, Mapping) or not value:
@@ -201,7 +201,7 @@ def check_frame_columns(df: object, columns: object, name: str = "columns") -> l
 
 
 def numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
-    """The values of a numeric (not boolean) column of ``df`` as floats, NaN kept."""
+    """Return the values of a numeric (not boolean) column of ``df`` as floats, NaN kept."""
     import pandas as pd
 
     check_frame(df)

@@ -16,7 +16,7 @@ _OPTIONS = {"progressbar": True}
 
 
 def get_options() -> dict[str, object]:
-    """The current options, as a new dict.
+    """Return the current options, as a new dict.
 
     Examples
     --------

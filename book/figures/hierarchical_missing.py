@@ -54,7 +54,7 @@ def plot_shrinkage_change(factors, *, ax=None):
 
 
 def plot_imputed_covariate(idata, truth, *, covariate: str = "w", level: float = 0.9):
-    """Posterior of each imputed group covariate against its true value.
+    r"""Posterior of each imputed group covariate against its true value.
 
     Parameters
     ----------
@@ -72,7 +72,7 @@ def plot_imputed_covariate(idata, truth, *, covariate: str = "w", level: float =
     matplotlib.figure.Figure
         Posterior means and intervals of the imputed values (vertical)
         against the truth (horizontal), the identity line, and the band
-        :math:`\\hat\\mu_w \\pm 1.645\\,\\hat\\sigma_w` of the covariate model alone.
+        :math:`\hat\mu_w \pm 1.645\,\hat\sigma_w` of the covariate model alone.
 
     Examples
     --------

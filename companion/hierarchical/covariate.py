@@ -160,7 +160,7 @@ def group_summaries(
     outcome: str = "score",
     sigma: float | None = None,
 ) -> pd.DataFrame:
-    """Per-group counts and observed means of an outcome with missing values.
+    r"""Per-group counts and observed means of an outcome with missing values.
 
     Parameters
     ----------
@@ -169,7 +169,7 @@ def group_summaries(
     group, outcome : str, default "school", "score"
     sigma : float, optional
         Known within-group standard deviation; adds the column ``se``
-        :math:`= \\sigma / \\sqrt{n_{\\text{obs}}}`.
+        :math:`= \sigma / \sqrt{n_{\text{obs}}}`.
 
     Returns
     -------

@@ -39,7 +39,7 @@ _SAMPLE_DIMS = ("chain", "draw")
 
 
 def _draws(fit: object, var: str, method: str) -> xr.DataArray:
-    """The posterior draws of ``var`` in ``fit``, checked to have one group dimension."""
+    """Return the posterior draws of ``var`` in ``fit``, checked to have one group dimension."""
     try:
         posterior = fit.posterior
     except AttributeError:
@@ -151,7 +151,7 @@ def _align_truth(truth, groups: pd.Index) -> pd.Series:
 
 
 def _posterior_draws(idata: object, var_name: str):
-    """The DataArray of ``var_name`` in the posterior of a fit."""
+    """Return the DataArray of ``var_name`` in the posterior of a fit."""
     posterior = check_posterior(idata)
     if var_name not in posterior.data_vars:
         raise ValueError(

@@ -117,7 +117,7 @@ def _n_draws(ranks: pd.DataFrame, n_draws: int | None) -> int:
 def binned_ranks(
     ranks: pd.DataFrame, *, bins: int = 20, n_draws: int | None = None
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    r"""Counts of ranks in ``bins`` bins, with each bin's probability under uniformity.
+    r"""Count ranks in ``bins`` bins, with each bin's probability under uniformity.
 
     Rank :math:`r \in \{0, \dots, L\}` goes to bin
     :math:`\lfloor r \cdot B / (L + 1) \rfloor`; when :math:`B` does not
