@@ -151,7 +151,14 @@ def plot_group_ppc(
 
     Examples
     --------
+    >>> from companion import hierarchical_model, sample, simulate_schools
+    >>> model = hierarchical_model(simulate_schools(seed=1))
+    >>> idata = sample(model, draws=200, tune=200, chains=2,  # doctest: +SKIP
+    ...                posterior_predictive=True)
+    >>> from companion.plots import plot_group_ppc
     >>> fig = plot_group_ppc(idata, ["mean", "sd"])  # doctest: +SKIP
+    >>> len(fig.axes)  # one panel per statistic  # doctest: +SKIP
+    2
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
