@@ -333,6 +333,17 @@ _MARGINAL_GROUP = "_companion_marginal_group"
 def is_marginal(model: pm.Model) -> bool:
     """Whether ``model`` is a ``likelihood="marginal"`` model without ``theta``.
 
+    Parameters
+    ----------
+    model : pymc.Model
+        A model of this package.
+
+    Returns
+    -------
+    bool
+        True when the group means are integrated out (see
+        :func:`recover_group_means`).
+
     Examples
     --------
     >>> from companion import hierarchical_model, simulate_schools

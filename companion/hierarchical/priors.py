@@ -113,7 +113,16 @@ class ScalePrior:
 def location_prior(spec: object, name: str) -> LocationPrior:
     """Parse ``None`` (flat) or ``(mean, sd)`` into a :class:`LocationPrior`.
 
-    ``name`` is the argument's name, used in the error message.
+    Parameters
+    ----------
+    spec : None or (mean, sd)
+        The prior as a user writes it.
+    name : str
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    LocationPrior
 
     Examples
     --------
@@ -136,7 +145,17 @@ def location_prior(spec: object, name: str) -> LocationPrior:
 def scale_prior(spec: object, name: str) -> ScalePrior:
     """Parse ``"uniform"`` or ``(family, scale)`` into a :class:`ScalePrior`.
 
-    ``name`` is the argument's name, used in the error message.
+    Parameters
+    ----------
+    spec : "uniform" or (family, scale)
+        The prior as a user writes it; ``family`` is one of
+        :data:`SCALE_FAMILIES`.
+    name : str
+        The argument's name, used in the error message.
+
+    Returns
+    -------
+    ScalePrior
 
     Examples
     --------
@@ -164,6 +183,18 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
     :math:`\mathcal N(\bar y, (2.5 s)^2)` and each scale prior is
     :math:`\text{HalfNormal}(2.5 s)`.
 
+    Parameters
+    ----------
+    y : numpy.ndarray
+        The outcome, or one estimate per group.
+    se : numpy.ndarray, optional
+        The estimates' known standard errors (group summaries).
+
+    Returns
+    -------
+    tuple of LocationPrior and ScalePrior
+        The location prior and the prior of each standard deviation.
+
     Examples
     --------
     >>> from companion.hierarchical.priors import auto_priors
@@ -182,8 +213,21 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
 def pymc_distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
     """Create the PyMC distribution named ``name`` that a prior specification describes.
 
-    Call it inside a model context; keyword arguments (e.g. ``dims``) go to
-    the distribution.
+    Call it inside a model context.
+
+    Parameters
+    ----------
+    name : str
+        Name of the model variable.
+    prior : LocationPrior or ScalePrior
+        The prior, e.g. from :func:`location_prior` or :func:`scale_prior`.
+    **kwargs
+        Passed to the distribution (e.g. ``dims``).
+
+    Returns
+    -------
+    pytensor.tensor.TensorVariable
+        The model variable.
 
     Examples
     --------

@@ -183,6 +183,20 @@ def barnard_rubin_df(lambda_: float, m: int, df_complete: float = math.inf) -> f
     (R's mice bounds :math:`\lambda \ge 10^{-4}` and gets almost the same
     number), and :math:`\nu = \infty` if also :math:`\nu_\text{com} = \infty`.
 
+    Parameters
+    ----------
+    lambda_ : float
+        Proportion of variance due to nonresponse, :math:`\lambda` in [0, 1].
+    m : int
+        Number of imputations, at least 2.
+    df_complete : float, default inf
+        Degrees of freedom of the complete-data analysis, :math:`\nu_\text{com}`.
+
+    Returns
+    -------
+    float
+        The degrees of freedom :math:`\nu` (``inf`` when both limits are infinite).
+
     Examples
     --------
     >>> from companion.missing.pool import barnard_rubin_df
