@@ -190,6 +190,7 @@ def test_links_to_anchors_nobody_defines_keep_only_their_text():
 def test_profiles_add_a_part_per_subpackage_in_html_and_an_appendix_per_subpackage_in_pdf():
     sections = toy_sections()
     profiles = reference.profiles(sections)
+    assert profiles["html"]["format"] == {"html": {"css": ["reference/reference.css"]}}
     html = profiles["html"]["book"]["chapters"]
     assert html[0] == "reference/index.qmd"
     assert html[1] == {

@@ -466,13 +466,12 @@ def compare_loo(
     --------
     >>> from companion import compare_loo, complete_pooling_model, eight_schools
     >>> from companion import hierarchical_model, sample
-    >>> fits = {
-    ...     name: sample(make(eight_schools(), outcome="y", se="sigma"), draws=200, tune=200,
-    ...                  chains=2)
-    ...     for name, make in [("partial", hierarchical_model),
-    ...                        ("complete", complete_pooling_model)]
-    ... }  # doctest: +SKIP
-    >>> sorted(compare_loo(fits).index)  # doctest: +SKIP
+    >>> def fit(make):
+    ...     model = make(eight_schools(), outcome="y", se="sigma")
+    ...     return sample(model, draws=200, tune=200, chains=2)
+    >>> partial = fit(hierarchical_model)  # doctest: +SKIP
+    >>> complete = fit(complete_pooling_model)  # doctest: +SKIP
+    >>> sorted(compare_loo({"partial": partial, "complete": complete}).index)  # doctest: +SKIP
     ['complete', 'partial']
     """
     import arviz as az
