@@ -167,6 +167,7 @@ def group_summaries(
     data : pandas.DataFrame
         One row per unit; NaN in ``outcome`` marks a missing value.
     group, outcome : str, default "school", "score"
+        Names of the group and outcome columns.
     sigma : float, optional
         Known within-group standard deviation; adds the column ``se``
         :math:`= \sigma / \sqrt{n_{\text{obs}}}`.
@@ -269,6 +270,7 @@ def hierarchical_covariate_model(
         columns. The covariate must be constant within a group; a group
         whose rows are all NaN has a missing covariate.
     group, outcome : str, default "school", "score"
+        Names of the group and outcome columns.
     covariate : str or None, default "w"
         Group-level covariate column, or None for no covariate.
     mu_prior, beta_prior : "auto", None or (mean, sd)
