@@ -24,7 +24,7 @@ from pathlib import Path
 # Files that change what a chapter computes or shows, besides the chapter itself.
 SHARED_INPUTS = ("companion", "book", "requirements.lock", "_quarto.yml")
 # book/ files that only drive the build and cannot change a chapter's output.
-BUILD_ONLY = {"book/build.py", "book/freshness.py"}
+BUILD_ONLY = {"book/build.py", "book/freshness.py", "book/reference.py"}
 KEYS_FILE = "book-keys.json"
 
 

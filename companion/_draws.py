@@ -20,7 +20,7 @@ SAMPLE_DIMS = ("chain", "draw")
 def variable(
     dataset: xr.Dataset, var: object, *, argument: str = "var_name", where: str = "the posterior"
 ) -> xr.DataArray:
-    """The variable ``var`` of a group, with an error listing what is there.
+    """Return the variable ``var`` of a group, with an error listing what is there.
 
     ``argument`` names the argument that chose ``var``; ``where`` says which
     group of which fit was searched.
@@ -33,13 +33,13 @@ def variable(
 
 
 def stacked(values: xr.DataArray) -> np.ndarray:
-    """The draws as an array (chain * draw, ...), chain-major."""
+    """Return the draws as an array (chain * draw, ...), chain-major."""
     array = values.transpose(*SAMPLE_DIMS, ...).to_numpy()
     return array.reshape(-1, *array.shape[2:])
 
 
 def group_dim(values: xr.DataArray, var: object, name: str) -> str:
-    """The one dimension of ``values`` besides chain and draw."""
+    """Return the one dimension of ``values`` besides chain and draw."""
     others = [d for d in values.dims if d not in SAMPLE_DIMS]
     if len(others) != 1 or not set(SAMPLE_DIMS) <= set(values.dims):
         raise ValueError(

@@ -12,14 +12,14 @@ if TYPE_CHECKING:
 
 
 def spread(values: np.ndarray) -> float:
-    """Standard deviation of the finite values, or 1 where it is undefined or 0."""
+    """Return the standard deviation of the finite values, or 1 where it is undefined or 0."""
     finite = values[np.isfinite(values)]
     sd = float(np.std(finite, ddof=1)) if finite.size > 1 else 0.0
     return sd if sd > 0 else 1.0
 
 
 def shrinkage(noise_variance, tau):
-    r"""The shrinkage factor :math:`B_j = v_j / (v_j + \tau^2)` (arrays broadcast).
+    r"""Return the shrinkage factor :math:`B_j = v_j / (v_j + \tau^2)` (arrays broadcast).
 
     :math:`v_j` is the sampling variance of group :math:`j`'s estimate
     (:math:`\sigma^2 / n_j`); :math:`B_j` is the weight the posterior mean puts

@@ -124,7 +124,7 @@ def check_same_length(**arrays: np.ndarray) -> None:
 
 
 def check_fit_group(idata: object, group: str = "posterior", name: str = "idata", hint: str = ""):
-    """The group ``group`` of a fit, as an ``xarray.Dataset``.
+    """Return the group ``group`` of a fit, as an ``xarray.Dataset``.
 
     A fit is an ``xarray.DataTree`` from :func:`companion.sample`, or any
     object with the group as an attribute (such as an ArviZ InferenceData).
@@ -146,7 +146,7 @@ def check_fit_group(idata: object, group: str = "posterior", name: str = "idata"
 
 
 def check_posterior(idata: object, name: str = "idata"):
-    """The ``posterior`` group of a fit, as an ``xarray.Dataset``."""
+    """Return the ``posterior`` group of a fit, as an ``xarray.Dataset``."""
     return check_fit_group(idata, "posterior", name)
 
 
@@ -180,7 +180,7 @@ def check_frame(df: object, name: str = "df", *, min_rows: int = 1) -> pd.DataFr
 
 
 def check_frames(value: object, name: str, columns: Sequence = ()) -> dict:
-    """A non-empty mapping of labels to DataFrames, each with ``columns``."""
+    """Check a non-empty mapping of labels to DataFrames, each with ``columns``."""
     from collections.abc import Mapping
 
     if not isinstance(value, Mapping) or not value:
@@ -221,7 +221,7 @@ def check_frame_columns(
 
 
 def check_covariates(df: pd.DataFrame, x: object, y: object, reserved: Sequence) -> list:
-    """The covariate columns named by ``x`` (one name or several), checked.
+    """Return the covariate columns named by ``x`` (one name or several), checked.
 
     For the regression models: the columns must exist, differ from the
     outcome ``y`` and from each other, and not clash with the model's
@@ -270,7 +270,7 @@ def check_numeric_columns(df: pd.DataFrame, columns: Sequence, name: str = "colu
 
 
 def check_datasets(datasets: object, name: str = "datasets", *, single: bool = False) -> list:
-    """A non-empty list of DataFrames (with ``single``, one DataFrame is also accepted)."""
+    """Return a non-empty list of DataFrames (``single``: one DataFrame also accepted)."""
     import pandas as pd
 
     if single and isinstance(datasets, pd.DataFrame):
@@ -287,7 +287,7 @@ def check_datasets(datasets: object, name: str = "datasets", *, single: bool = F
 
 
 def check_column(df: pd.DataFrame, column: object, name: str, *, frame: str = "df") -> pd.Series:
-    """The column ``column`` of ``df``, named by the argument ``name``.
+    """Return the column ``column`` of ``df``, named by the argument ``name``.
 
     ``frame`` is the name of the DataFrame argument, used in the message.
     """
@@ -299,7 +299,7 @@ def check_column(df: pd.DataFrame, column: object, name: str, *, frame: str = "d
 
 
 def finite_values(values: pd.Series, name: str, *, missing: str = "raise") -> np.ndarray:
-    """A numeric (not boolean) column as floats, with no infinite values.
+    """Return a numeric (not boolean) column as floats, with no infinite values.
 
     ``missing="raise"`` refuses NaN, naming the first rows that hold it;
     ``missing="keep"`` returns NaN where values are missing.
@@ -329,7 +329,7 @@ def finite_values(values: pd.Series, name: str, *, missing: str = "raise") -> np
 
 
 def numeric_column(df: pd.DataFrame, column: object, name: str) -> np.ndarray:
-    """The values of a numeric (not boolean) column of ``df`` as floats, NaN kept.
+    """Return the values of a numeric (not boolean) column of ``df``, NaN kept.
 
     At least two values must be observed.
     """

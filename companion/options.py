@@ -16,7 +16,7 @@ _OPTIONS = {"progressbar": True}
 
 
 def get_options() -> dict[str, object]:
-    """The current options, as a new dict.
+    """Return the current options, as a new dict.
 
     Examples
     --------
@@ -56,6 +56,11 @@ def set_options(*, progressbar: bool | None = None) -> None:
 def options(*, progressbar: bool | None = None):
     """Set options inside a ``with`` block only.
 
+    Parameters
+    ----------
+    progressbar : bool, optional
+        As in :func:`set_options`; ``None`` keeps the current value.
+
     Examples
     --------
     >>> from companion.options import get_options, options
@@ -73,6 +78,15 @@ def options(*, progressbar: bool | None = None):
 
 def resolve_progressbar(progressbar: bool | None) -> bool:
     """``progressbar`` itself, or the package default where it is ``None``.
+
+    Parameters
+    ----------
+    progressbar : bool or None
+        A function's ``progressbar`` argument.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------

@@ -123,7 +123,7 @@ def test_invalid_input(frame, kwargs, error, message):
 
 
 def _bivariate(seed: int, n: int, mar: bool) -> tuple[pd.DataFrame, np.ndarray]:
-    """x ~ N(0, 1), y = 1 + x + e, e ~ N(0, 0.8^2): E[y] = 1, slope 1, corr 0.78."""
+    """Simulate x ~ N(0, 1), y = 1 + x + e, e ~ N(0, 0.8^2): E[y] = 1, slope 1, corr 0.78."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
     y = 1.0 + x + rng.normal(scale=0.8, size=n)

@@ -179,3 +179,92 @@ def chapter_title(chapter: str) -> str:
         if line.startswith("# "):
             return re.sub(r"\s*\{.*\}\s*$", "", line[2:]).strip()
     raise AssertionError(f"{chapter} has no first-level heading")
+
+
+# --------------------------------------------------------------------------- API reference
+SPHINX_MARKUP = re.compile(r":(?:func|class|meth|attr|data|mod|math):`|\.\. math::|\{parameters\}")
+
+
+def reference_entries():
+    from book.reference import public_api
+
+    return [entry for section in public_api() for entry in section.entries]
+
+
+@pytest.mark.book
+def test_every_public_function_and_class_has_its_reference_page_with_examples(book):
+    problems = []
+    for entry in reference_entries():
+        if not entry.has_page:
+            continue
+        page = book / "reference" / f"{entry.name}.html"
+        if not page.is_file():
+            problems.append(f"{entry.path}: no page {page.relative_to(book)}")
+            continue
+        source = page.read_text(encoding="utf-8")
+        text = page_text(page)
+        examples = re.search(r'(?s)class="[^"]*doc-section-examples[^"]*".*?</section>', source)
+        if not examples or "&gt;&gt;&gt;" not in examples.group():
+            problems.append(f"{page.name}: no Examples section with code")
+        if f"Import: {entry.import_line}" not in re.sub(
+            r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", source))
+        ):
+            problems.append(f"{page.name}: does not say how to import {entry.name}")
+        problems += [f"{page.name}: shows {m!r}" for m in SPHINX_MARKUP.findall(text)]
+        problems += [f"{page.name}: shows {raw!r}" for raw in RAW_MARKUP if raw in text]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.book
+def test_the_reference_index_lists_every_name_and_is_in_the_sidebar(book):
+    index = book / "reference" / "index.html"
+    source = index.read_text(encoding="utf-8")
+    for entry in reference_entries():
+        target = f"{entry.name}.html" if entry.has_page else f"{entry.module}.html#{entry.path}"
+        assert re.search(rf'href="(?:\./|\.\./reference/)?{re.escape(target)}"', source), entry.path
+    sidebar = re.search(r'(?s)<nav id="quarto-sidebar".*?</nav>', (book / "index.html").read_text())
+    assert sidebar and "reference/index.html" in sidebar.group()
+    for module in {e.module for e in reference_entries()}:
+        assert f"reference/{module}.html" in sidebar.group(), module
+
+
+@pytest.mark.book
+def test_links_between_reference_pages_resolve(book):
+    pages = {
+        page.resolve(): page.read_text(encoding="utf-8")
+        for page in (book / "reference").glob("*.html")
+    }
+    ids = {page: set(re.findall(r'\bid="([^"]+)"', source)) for page, source in pages.items()}
+    broken, checked = [], 0
+    for page, source in pages.items():
+        for target, anchor in re.findall(r'href="([^"#:]*)(?:#([^"]*))?"', source):
+            if not target.endswith(".html") and target:
+                continue
+            checked += 1
+            linked = (page.parent / target).resolve() if target else page
+            if target and not linked.is_file():
+                broken.append(f"{page.name}: {target}")
+            elif anchor and linked in ids and anchor not in ids[linked]:
+                broken.append(f"{page.name}: {target}#{anchor}")
+        text = page_text(page)
+        broken += [f"{page.name}: shows {m!r}" for m in SPHINX_MARKUP.findall(text)]
+    assert not broken, "\n".join(broken[:30])
+    assert checked > 1000  # the sidebar alone links every page from every page
+
+
+@pytest.mark.book
+def test_the_pdf_has_the_reference_as_one_appendix_per_subpackage(book):
+    from book.reference import public_api
+
+    reader = pypdf.PdfReader(next(book.glob("*.pdf")))
+    text = re.sub(r"\s+", " ", "\n".join(page.extract_text() or "" for page in reader.pages))
+    start = text.index("API reference Every public function")
+    appendix = text[start:]
+    for section in public_api():
+        assert f"API: {section.title}" in appendix, section.title
+        for entry in section.entries:
+            assert entry.name in appendix, entry.path
+    assert not SPHINX_MARKUP.search(appendix), SPHINX_MARKUP.search(appendix).group()
+    # An appendix per subpackage, not a chapter per function: the reference
+    # takes a minority of the book.
+    assert len(reader.pages) < 260, f"the PDF has {len(reader.pages)} pages"

@@ -54,7 +54,7 @@ def plot_shrinkage_change(factors, *, ax=None):
 
 def plot_imputed_covariate(imputed, truth, *, band=None, level_label: str = "90%",
                            covariate: str = "w", ax=None):  # fmt: skip
-    """Posterior summaries of imputed group covariates against their true values.
+    r"""Plot posterior summaries of imputed group covariates against their true values.
 
     Parameters
     ----------
@@ -66,7 +66,7 @@ def plot_imputed_covariate(imputed, truth, *, band=None, level_label: str = "90%
         True covariate values by group (at least the groups of ``imputed``).
     band : (float, float), optional
         A range to shade, e.g. the central interval of the covariate model
-        alone, :math:`\\hat\\mu_w \\pm 1.645\\,\\hat\\sigma_w`.
+        alone, :math:`\hat\mu_w \pm 1.645\,\hat\sigma_w`.
     level_label : str, default "90%"
         Names the intervals in the legend.
     covariate : str, default "w"

@@ -255,7 +255,7 @@ def _method_estimates(df, posterior, x, y, level) -> dict[str, dict[str, float]]
 def compare_imputations(
     df: pd.DataFrame, idata: xr.DataTree, x: str = "x", y: str = "y", *, level: float = 0.9
 ) -> pd.DataFrame:
-    """Bayesian imputation next to complete-case and mean-imputation least squares.
+    r"""Bayesian imputation next to complete-case and mean-imputation least squares.
 
     Parameters
     ----------
@@ -275,7 +275,7 @@ def compare_imputations(
     pandas.DataFrame
         One row per method of :data:`METHODS`; columns ``alpha``, ``beta``,
         ``sigma`` (posterior means, or least-squares estimates), ``sd_x``
-        (posterior mean of :math:`\\sigma_x`, or the sample standard
+        (posterior mean of :math:`\sigma_x`, or the sample standard
         deviation of the :math:`x` values used), ``beta_lower``,
         ``beta_upper``, ``beta_width`` and ``rows_used``.
 
@@ -414,7 +414,7 @@ def coverage_study(
 
 
 def coverage_summary(results: pd.DataFrame) -> pd.DataFrame:
-    """Coverage, bias and width by scenario and method, with Monte Carlo errors.
+    r"""Coverage, bias and width by scenario and method, with Monte Carlo errors.
 
     Parameters
     ----------
@@ -426,7 +426,7 @@ def coverage_summary(results: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         One row per scenario and method (in the order they first appear):
         ``n_sim``, ``coverage`` (share of intervals containing the true
-        slope), ``coverage_mcse`` (:math:`\\sqrt{p(1 - p)/n_{sim}}`),
+        slope), ``coverage_mcse`` (:math:`\sqrt{p(1 - p)/n_{sim}}`),
         ``mean_estimate``, ``bias``, ``bias_mcse``, ``mean_width`` and
         ``rows_dropped`` (total rows missing both values).
 

@@ -23,7 +23,7 @@ def pooled_by_m(
     n_repeats: int = 200,
     seed: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
-    """Monte Carlo error of Rubin's rules as a function of the number of imputations.
+    r"""Monte Carlo error of Rubin's rules as a function of the number of imputations.
 
     From a large reservoir of ``M`` analysed imputations, draw ``n_repeats``
     subsets of size ``m`` (without replacement) for each ``m`` and pool each
@@ -47,7 +47,7 @@ def pooled_by_m(
     -------
     pandas.DataFrame
         One row per ``m``: ``m``, ``mc_sd_estimate`` (sd of the pooled
-        estimate over subsets), ``theory_sd_estimate`` (:math:`\\sqrt{B/m}`
+        estimate over subsets), ``theory_sd_estimate`` (:math:`\sqrt{B/m}`
         with :math:`B` from the reservoir, the sampling sd of a mean of
         ``m`` draws, ignoring the finite reservoir), ``mean_std_error`` and
         ``mc_sd_std_error`` (mean and sd of the pooled standard error),

@@ -1,8 +1,8 @@
-"""Centred against non-centred: the study of the chapter "Computation".
+r"""Centred against non-centred: the study of the chapter "Computation".
 
 :func:`compare_parameterizations` fits both forms over several seeds and
 target acceptance rates; :func:`funnel_draws` pairs one group's draws with
-:math:`\\log\tau` for the funnel figure.
+:math:`\log\tau` for the funnel figure.
 """
 
 from __future__ import annotations

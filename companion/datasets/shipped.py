@@ -74,7 +74,7 @@ def efron_morris() -> pd.DataFrame:
 
 
 def nhanes() -> pd.DataFrame:
-    """The 25-row NHANES extract of Schafer (1997), with missing values.
+    """Load the 25-row NHANES extract of Schafer (1997), with missing values.
 
     The same data that R's mice package ships as ``nhanes`` (van Buuren and
     Groothuis-Oudshoorn 2011). Source: Schafer (1997), Table 6.14.

@@ -78,7 +78,7 @@ def _groups(data: pd.DataFrame, group: object) -> tuple[np.ndarray, pd.Index]:
 
 
 def _numeric(data: pd.DataFrame, column: object, argument: str) -> np.ndarray:
-    """A numeric column with NaN where values are missing."""
+    """Return a numeric column with NaN where values are missing."""
     return finite_values(
         check_column(data, column, argument, frame="data"), argument, missing="keep"
     )
@@ -140,16 +140,17 @@ def group_summaries(
     outcome: str = "score",
     sigma: float | None = None,
 ) -> pd.DataFrame:
-    """Per-group counts and observed means of an outcome with missing values.
+    r"""Per-group counts and observed means of an outcome with missing values.
 
     Parameters
     ----------
     data : pandas.DataFrame
         One row per unit; NaN in ``outcome`` marks a missing value.
     group, outcome : str, default "school", "score"
+        Names of the group and outcome columns.
     sigma : float, optional
         Known within-group standard deviation; adds the column ``se``
-        :math:`= \\sigma / \\sqrt{n_{\\text{obs}}}`.
+        :math:`= \sigma / \sqrt{n_{\text{obs}}}`.
 
     Returns
     -------
@@ -237,6 +238,7 @@ def hierarchical_covariate_model(
         columns. The covariate must be constant within a group; a group
         whose rows are all NaN has a missing covariate.
     group, outcome : str, default "school", "score"
+        Names of the group and outcome columns.
     covariate : str or None, default "w"
         Group-level covariate column, or None for no covariate.
     mu_prior, beta_prior : "auto", None or (mean, sd)

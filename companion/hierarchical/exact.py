@@ -68,6 +68,14 @@ class NormalNormalPosterior:
         Posterior mean and sd of :math:`\mu`.
     theta_mean, theta_sd : numpy.ndarray
         Posterior mean and sd of each :math:`\theta_j`.
+
+    Examples
+    --------
+    >>> from companion import eight_schools, normal_normal_posterior
+    >>> schools = eight_schools()
+    >>> post = normal_normal_posterior(schools["y"], schools["sigma"])
+    >>> round(post.mu_mean, 1), post.theta_mean.shape, round(float(post.weights.sum()), 6)
+    (7.9, (8,), 1.0)
     """
 
     y: np.ndarray
@@ -84,6 +92,7 @@ class NormalNormalPosterior:
     theta_sd: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
+        """Compute the posterior means and variances of the group means."""
         w = self.weights
         mu_hat, v_mu = self.mu_given_tau(self.tau)
         theta_hat, theta_var = self._theta_given_tau(self.tau)

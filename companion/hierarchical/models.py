@@ -63,12 +63,24 @@ __all__ = [
 
 Parameterization = Literal["centered", "noncentered"]
 Likelihood = Literal["full", "sufficient", "marginal"]
+#: The ``likelihood`` options of :func:`hierarchical_model`.
 LIKELIHOODS = ("full", "sufficient", "marginal")
 
 
 @dataclass(frozen=True)
 class GroupedData:
-    """Validated model input: outcomes, their groups and, for summaries, standard errors."""
+    """Validated model input: outcomes, their groups and, for summaries, standard errors.
+
+    Made by :func:`grouped_data`, which every model of the package calls.
+
+    Examples
+    --------
+    >>> from companion import eight_schools
+    >>> from companion.hierarchical import grouped_data
+    >>> d = grouped_data(eight_schools(), outcome="y", se="sigma")
+    >>> d.group_name, d.n_groups, d.is_summary
+    ('school', 8, True)
+    """
 
     y: np.ndarray
     group_idx: np.ndarray
@@ -83,10 +95,11 @@ class GroupedData:
 
     @property
     def n_groups(self) -> int:
+        """Number of groups."""
         return len(self.groups)
 
     def group_sizes(self) -> np.ndarray:
-        """Number of observations in each group."""
+        """Count the observations in each group."""
         return np.bincount(self.group_idx, minlength=self.n_groups)
 
     def group_means(self) -> np.ndarray:
@@ -237,7 +250,7 @@ def _build(
 def _build_collapsed(
     d: GroupedData, likelihood: str, mu_p, tau_p, sigma_p, parameterization: str
 ) -> pm.Model:
-    """The hierarchical model for individual data, written through group statistics.
+    """Build the hierarchical model for individual data through group statistics.
 
     The normal likelihood of group j depends on the data only through n_j,
     the mean ybar_j and the within-group sum of squares SS_j:
@@ -272,6 +285,17 @@ _MARGINAL_GROUP = "_companion_marginal_group"
 
 def is_marginal(model: pm.Model) -> bool:
     """Whether ``model`` is a ``likelihood="marginal"`` model without ``theta``.
+
+    Parameters
+    ----------
+    model : pymc.Model
+        A model of this package.
+
+    Returns
+    -------
+    bool
+        True when the group means are integrated out (see
+        :func:`recover_group_means`).
 
     Examples
     --------
@@ -402,6 +426,7 @@ def complete_pooling_model(
 
     .. math:: y_{ij} \sim \mathcal N(\mu, \sigma^2)
     {parameters}
+
     Returns
     -------
     pymc.Model
@@ -437,6 +462,7 @@ def no_pooling_model(
     ``mu_prior`` is the prior of each :math:`\theta_j`; a flat one (``None``)
     gives the raw group means as posterior means.
     {parameters}
+
     Returns
     -------
     pymc.Model

@@ -31,6 +31,7 @@ __all__ = [
     "scale_prior",
 ]
 
+#: Families of the half distributions a scale prior can name (see :func:`scale_prior`).
 SCALE_FAMILIES = ("half-normal", "half-cauchy")
 
 #: How many data standard deviations the "auto" priors span (as in rstanarm).
@@ -39,16 +40,25 @@ AUTO_WIDTH = 2.5
 
 @dataclass(frozen=True)
 class LocationPrior:
-    """Normal(mean, sd) prior, or flat when ``sd`` is None."""
+    """Normal(mean, sd) prior, or flat when ``sd`` is None.
+
+    Examples
+    --------
+    >>> from companion.hierarchical import LocationPrior
+    >>> LocationPrior(0.0, 10.0).describe(), LocationPrior().describe()
+    ('Normal(0, 10)', 'flat')
+    """
 
     mean: float = 0.0
     sd: float | None = None
 
     @property
     def flat(self) -> bool:
+        """Whether the prior is flat (``sd`` is None)."""
         return self.sd is None
 
     def describe(self) -> str:
+        """Describe the prior in words, e.g. ``Normal(0, 10)``."""
         return "flat" if self.flat else f"Normal({self.mean:g}, {self.sd:g})"
 
     def draw(self, rng: np.random.Generator, size: int, name: str) -> np.ndarray:
@@ -60,7 +70,14 @@ class LocationPrior:
 
 @dataclass(frozen=True)
 class ScalePrior:
-    """Prior on a standard deviation: ``uniform`` on [0, inf) or a half family."""
+    """Prior on a standard deviation: ``uniform`` on [0, inf) or a half family.
+
+    Examples
+    --------
+    >>> from companion.hierarchical import ScalePrior
+    >>> ScalePrior("half-normal", 5.0).describe(), ScalePrior().describe()
+    ('HalfNormal(5)', 'uniform on [0, inf)')
+    """
 
     family: str = "uniform"
     scale: float | None = None
@@ -86,6 +103,7 @@ class ScalePrior:
         return np.abs(self.scale * rng.standard_cauchy(size))
 
     def describe(self) -> str:
+        """Describe the prior in words, e.g. ``HalfNormal(5)``."""
         if self.family == "uniform":
             return "uniform on [0, inf)"
         name = "HalfNormal" if self.family == "half-normal" else "HalfCauchy"
@@ -95,8 +113,18 @@ class ScalePrior:
 def location_prior(spec: object, name: str, auto: LocationPrior | None = None) -> LocationPrior:
     """Parse ``None`` (flat) or ``(mean, sd)`` into a :class:`LocationPrior`.
 
-    ``name`` is the argument's name, used in the error message; ``auto`` is the
-    prior the spec ``"auto"`` stands for (see :func:`auto_priors`).
+    Parameters
+    ----------
+    spec : None or (mean, sd)
+        The prior as a user writes it.
+    name : str
+        The argument's name, used in the error message.
+    auto : LocationPrior, optional
+        The prior the spec ``"auto"`` stands for (see :func:`auto_priors`).
+
+    Returns
+    -------
+    LocationPrior
 
     Examples
     --------
@@ -121,8 +149,19 @@ def location_prior(spec: object, name: str, auto: LocationPrior | None = None) -
 def scale_prior(spec: object, name: str, auto: ScalePrior | None = None) -> ScalePrior:
     """Parse ``"uniform"`` or ``(family, scale)`` into a :class:`ScalePrior`.
 
-    ``name`` is the argument's name, used in the error message; ``auto`` is the
-    prior the spec ``"auto"`` stands for.
+    Parameters
+    ----------
+    spec : "uniform" or (family, scale)
+        The prior as a user writes it; ``family`` is one of
+        :data:`SCALE_FAMILIES`.
+    name : str
+        The argument's name, used in the error message.
+    auto : ScalePrior, optional
+        The prior the spec ``"auto"`` stands for.
+
+    Returns
+    -------
+    ScalePrior
 
     Examples
     --------
@@ -152,6 +191,18 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
     :math:`\mathcal N(\bar y, (2.5 s)^2)` and each scale prior is
     :math:`\text{HalfNormal}(2.5 s)`.
 
+    Parameters
+    ----------
+    y : numpy.ndarray
+        The outcome, or one estimate per group.
+    se : numpy.ndarray, optional
+        The estimates' known standard errors (group summaries).
+
+    Returns
+    -------
+    tuple of LocationPrior and ScalePrior
+        The location prior and the prior of each standard deviation.
+
     Examples
     --------
     >>> from companion.hierarchical.priors import auto_priors
@@ -168,10 +219,23 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
 
 
 def pymc_distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
-    """The PyMC distribution named ``name`` that a prior specification describes.
+    """Create the PyMC distribution named ``name`` that a prior specification describes.
 
-    Call it inside a model context; keyword arguments (e.g. ``dims``) go to
-    the distribution.
+    Call it inside a model context.
+
+    Parameters
+    ----------
+    name : str
+        Name of the model variable.
+    prior : LocationPrior or ScalePrior
+        The prior, e.g. from :func:`location_prior` or :func:`scale_prior`.
+    **kwargs
+        Passed to the distribution (e.g. ``dims``).
+
+    Returns
+    -------
+    pytensor.tensor.TensorVariable
+        The model variable.
 
     Examples
     --------

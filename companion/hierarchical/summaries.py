@@ -39,7 +39,7 @@ METHODS: tuple[str, ...] = ("no pooling", "partial pooling", "complete pooling")
 
 
 def _draws(fit: object, var: str, method: str) -> xr.DataArray:
-    """The posterior draws of ``var`` in ``fit``, checked to have one group dimension."""
+    """Return the posterior draws of ``var`` in ``fit``, checked to have one group dimension."""
     name = f"fits[{method!r}]"
     draws = variable(
         check_posterior(fit, name), var, argument="var", where=f"the posterior of `{name}`"
@@ -138,7 +138,7 @@ def _align_truth(truth, groups: pd.Index) -> pd.Series:
 
 
 def _posterior_draws(idata: object, var_name: str):
-    """The DataArray of ``var_name`` in the posterior of a fit."""
+    """Return the DataArray of ``var_name`` in the posterior of a fit."""
     return variable(check_posterior(idata), var_name)
 
 
@@ -315,8 +315,13 @@ def posterior_shrinkage(
 
     Examples
     --------
-    >>> fit = sample(hierarchical_covariate_model(data), seed=1)  # doctest: +SKIP
-    >>> posterior_shrinkage(fit, group_summaries(data)["n_observed"])  # doctest: +SKIP
+    >>> from companion import hierarchical_model, sample, simulate_schools
+    >>> from companion.hierarchical import posterior_shrinkage
+    >>> data = simulate_schools(seed=1)
+    >>> fit = sample(hierarchical_model(data), draws=200, tune=200, chains=2)  # doctest: +SKIP
+    >>> shrinkage = posterior_shrinkage(fit, data.groupby("school").size())  # doctest: +SKIP
+    >>> bool(((shrinkage > 0) & (shrinkage < 1)).all())  # doctest: +SKIP
+    True
     """
     posterior = check_posterior(idata)
     counts = np.asarray(n, dtype=float)
@@ -357,7 +362,10 @@ def group_summary(idata: object, var_name: str = "theta", *, level: float = 0.9)
 
     Examples
     --------
-    >>> fit = sample(hierarchical_covariate_model(data), seed=1)  # doctest: +SKIP
+    >>> from companion import eight_schools, hierarchical_model, sample
+    >>> model = hierarchical_model(eight_schools(), outcome="y", se="sigma")
+    >>> fit = sample(model, draws=200, tune=200, chains=2)  # doctest: +SKIP
+    >>> from companion.hierarchical import group_summary
     >>> group_summary(fit).columns.tolist()  # doctest: +SKIP
     ['mean', 'sd', 'lower', 'upper', 'mcse']
     """

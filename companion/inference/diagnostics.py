@@ -41,7 +41,6 @@ __all__ = [
 #: under nutpie's and PyMC's names.
 _STEP_STATS = ("n_steps",)
 _TREEDEPTH_STATS = ("maxdepth_reached", "reached_max_treedepth")
-#: Columns of :func:`sampler_diagnostics`, in order.
 #: The columns of :func:`sampler_diagnostics`, in order.
 DIAGNOSTIC_COLUMNS = (
     "draws", "divergences", "treedepth_hits", "max_rhat", "min_ess_bulk", "min_ess_tail",

@@ -42,6 +42,7 @@ def _quiet_pymc():
         logger.setLevel(level)
 
 
+#: The NUTS implementations :func:`sample` can use (``nuts_sampler``).
 NUTS_SAMPLERS = ("nutpie", "pymc", "numpyro", "blackjax")
 _JAX_SAMPLERS = ("numpyro", "blackjax")  # each named after the package it needs
 

@@ -87,7 +87,7 @@ def _standardize(values: np.ndarray, column: object) -> np.ndarray:
 
 
 def _predictors(df: pd.DataFrame, columns: list, depends_on: object) -> dict[object, list]:
-    """The observed columns each amputed column depends on under MAR."""
+    """Return the observed columns each amputed column depends on under MAR."""
     if depends_on is None:
         others = [c for c in df.columns if c not in columns]
         others = [c for c in others if pd.api.types.is_numeric_dtype(df[c])]

@@ -324,9 +324,15 @@ def completed_datasets(
 
     Examples
     --------
-    >>> from companion import completed_datasets, regression_imputation_model, sample
-    >>> fit = sample(regression_imputation_model(df), seed=1)  # doctest: +SKIP
+    >>> from companion import ampute, completed_datasets, regression_imputation_model, sample
+    >>> from companion import simulate_regression
+    >>> df = ampute(simulate_regression(n=100, seed=1), ["y"], mechanism="MAR",
+    ...             depends_on=["x"], seed=1)
+    >>> model = regression_imputation_model(df)
+    >>> fit = sample(model, draws=200, tune=200, chains=2)  # doctest: +SKIP
     >>> imputed = completed_datasets(fit, df, m=5, seed=2)  # doctest: +SKIP
+    >>> len(imputed), sum(int(d.isna().sum().sum()) for d in imputed)  # doctest: +SKIP
+    (5, 0)
     """
     posterior = check_posterior(idata)
     check_frame(df, "df")

@@ -415,7 +415,7 @@ def selection_model(
     scale: float | None = None,
     response_on_x: bool = False,
 ) -> pm.Model:
-    r"""Selection model for an outcome that is missing not at random.
+    r"""Build a selection model for an outcome that is missing not at random.
 
     .. math::
 

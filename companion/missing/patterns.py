@@ -66,6 +66,7 @@ class DropReport:
         return self.n_dropped / self.n_rows if self.n_rows else 0.0
 
     def __str__(self) -> str:
+        """Say what was dropped and why, in one sentence."""
         counts = ", ".join(f"{c}: {k} missing" for c, k in self.missing_by_column.items())
         detail = f" ({counts})" if counts else ""
         return (
@@ -75,7 +76,7 @@ class DropReport:
 
 
 def missing_pattern(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFrame:
-    """The missing-data pattern table, like mice's ``md.pattern``.
+    """Tabulate the missing-data pattern, like mice's ``md.pattern``.
 
     Parameters
     ----------

@@ -61,31 +61,38 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PooledEstimate:
-    """One scalar pooled over ``m`` imputations by Rubin's rules.
+    r"""One scalar pooled over ``m`` imputations by Rubin's rules.
 
     Attributes
     ----------
     m : int
         Number of imputations.
     estimate : float
-        Pooled estimate :math:`\\bar Q`, the mean of the ``m`` estimates.
+        Pooled estimate :math:`\bar Q`, the mean of the ``m`` estimates.
     within : float
-        Within-imputation variance :math:`\\bar U`, the mean of the variances.
+        Within-imputation variance :math:`\bar U`, the mean of the variances.
     between : float
         Between-imputation variance :math:`B` (sample variance, ``ddof=1``).
     total : float
-        Total variance :math:`T = \\bar U + (1 + 1/m) B`.
+        Total variance :math:`T = \bar U + (1 + 1/m) B`.
     riv : float
-        Relative increase in variance :math:`r = (1 + 1/m) B / \\bar U`.
+        Relative increase in variance :math:`r = (1 + 1/m) B / \bar U`.
     lambda_ : float
-        Proportion of variance due to nonresponse :math:`\\lambda = (1 + 1/m) B / T`.
+        Proportion of variance due to nonresponse :math:`\lambda = (1 + 1/m) B / T`.
     fmi : float
-        Fraction of missing information :math:`(r + 2/(\\nu + 3)) / (r + 1)`.
+        Fraction of missing information :math:`(r + 2/(\nu + 3)) / (r + 1)`.
     df : float
-        Degrees of freedom :math:`\\nu` (may be ``inf``).
+        Degrees of freedom :math:`\nu` (may be ``inf``).
     df_complete : float
-        Complete-data degrees of freedom :math:`\\nu_\\text{com}` (``inf`` if
+        Complete-data degrees of freedom :math:`\nu_\text{com}` (``inf`` if
         not given).
+
+    Examples
+    --------
+    >>> from companion import rubin_pool
+    >>> pooled = rubin_pool([1.0, 1.2, 0.8], [0.04, 0.05, 0.06])
+    >>> pooled.m, round(pooled.estimate, 4), round(pooled.total, 4)  # 0.05 + (4/3) 0.04
+    (3, 1.0, 0.1033)
     """
 
     m: int
@@ -101,21 +108,21 @@ class PooledEstimate:
 
     @property
     def std_error(self) -> float:
-        """Pooled standard error :math:`\\sqrt{T}`."""
+        r"""Pooled standard error :math:`\sqrt{T}`."""
         return math.sqrt(self.total)
 
     @property
     def t_statistic(self) -> float:
-        """Wald statistic :math:`\\bar Q / \\sqrt{T}` for :math:`H_0: Q = 0`."""
+        r"""Wald statistic :math:`\bar Q / \sqrt{T}` for :math:`H_0: Q = 0`."""
         return self.estimate / self.std_error
 
     @property
     def p_value(self) -> float:
-        """Two-sided p-value of :math:`H_0: Q = 0` against :math:`t_\\nu`."""
+        r"""Two-sided p-value of :math:`H_0: Q = 0` against :math:`t_\nu`."""
         return float(2.0 * _t_sf(abs(self.t_statistic), self.df))
 
     def conf_int(self, level: float = 0.95) -> tuple[float, float]:
-        """Confidence interval :math:`\\bar Q \\pm t_{\\nu, (1 + \\text{level})/2} \\sqrt T`.
+        r"""Confidence interval :math:`\bar Q \pm t_{\nu, (1 + \text{level})/2} \sqrt T`.
 
         Parameters
         ----------
@@ -181,6 +188,20 @@ def barnard_rubin_df(lambda_: float, m: int, df_complete: float = math.inf) -> f
     (\nu_\text{com} + 3)`, which is slightly *less* than :math:`\nu_\text{com}`
     (R's mice bounds :math:`\lambda \ge 10^{-4}` and gets almost the same
     number), and :math:`\nu = \infty` if also :math:`\nu_\text{com} = \infty`.
+
+    Parameters
+    ----------
+    lambda_ : float
+        Proportion of variance due to nonresponse, :math:`\lambda` in [0, 1].
+    m : int
+        Number of imputations, at least 2.
+    df_complete : float, default inf
+        Degrees of freedom of the complete-data analysis, :math:`\nu_\text{com}`.
+
+    Returns
+    -------
+    float
+        The degrees of freedom :math:`\nu` (``inf`` when both limits are infinite).
 
     Examples
     --------

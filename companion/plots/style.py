@@ -27,7 +27,16 @@ SCENARIO_COLORS = ("black", "tab:blue", "tab:red", "tab:green", "tab:purple")
 
 
 def short_label(label: object) -> str:
-    """A group label short enough for a crowded axis: "School 3" becomes "3".
+    """Shorten a group label for a crowded axis: "School 3" becomes "3".
+
+    Parameters
+    ----------
+    label : object
+        A group label; a leading ``"School "`` is removed, other labels are kept.
+
+    Returns
+    -------
+    str
 
     Examples
     --------

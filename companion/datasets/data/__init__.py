@@ -1,0 +1,1 @@
+"""The shipped data files (CSV), read by :mod:`companion.datasets`."""

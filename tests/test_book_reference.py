@@ -1,0 +1,238 @@
+"""The API reference generator (book/reference.py): public names, markup, pages, profiles."""
+
+from __future__ import annotations
+
+import importlib
+import textwrap
+
+import pytest
+
+import companion
+from book import freshness, reference
+from book.reference import Entry, Section
+
+SECTIONS = reference.public_api()
+
+
+def entry(name, module="companion.inference", kind="function", top_level=False, summary="S."):
+    return Entry(name, module, kind, top_level, summary)
+
+
+def toy_sections():
+    sample = entry("sample", top_level=True)
+    compiled = entry("compile_model")
+    constant = Entry("K_THRESHOLD", "companion.inference", "constant", False, "Pareto k.", "0.7")
+    pool = entry("pool", module="companion.missing", top_level=True)
+    return [
+        Section("inference", "Inference and checking", "Sampling.", (compiled, constant, sample)),
+        Section("missing", "Missing data", "Missing.", (pool,)),
+    ]
+
+
+def html_link(target):
+    return reference._html_link(target)
+
+
+# --------------------------------------------------------------------------- the public API
+def test_the_sections_hold_exactly_each_subpackages_all():
+    assert [s.key for s in SECTIONS] == [k for k, _ in reference.SECTIONS]
+    for section in SECTIONS:
+        module = importlib.import_module(section.module)
+        assert sorted(e.name for e in section.entries) == sorted(module.__all__)
+        assert all(e.module == section.module for e in section.entries)
+
+
+def test_every_top_level_function_is_marked_and_documented_once():
+    top = {n for n in companion.__all__ if callable(getattr(companion, n))}
+    documented = [e for s in SECTIONS for e in s.documented]
+    assert {e.name for e in documented if e.top_level} == top
+    assert len({e.name for e in documented}) == len(documented)
+    sample = next(e for e in documented if e.name == "sample")
+    assert sample.import_line == "from companion import sample"
+    compiled = next(e for e in documented if e.name == "compile_model")
+    assert compiled.import_line == "from companion.inference import compile_model"
+
+
+def test_kinds_and_constants_are_classified_with_their_comment_and_value():
+    entries = {e.name: e for s in SECTIONS for e in s.entries}
+    assert entries["GroupedData"].kind == "class"
+    assert entries["sample"].kind == "function"
+    k = entries["K_THRESHOLD"]
+    assert (k.kind, k.value) == ("constant", "0.7")
+    assert k.summary.startswith("Pareto k above which")
+    # A dict of functions shows its keys, not reprs with memory addresses.
+    assert entries["STATISTICS"].value.startswith("a dict with keys 'mean', 'sd'")
+    # Consecutive constants share the comment above the first.
+    assert entries["MISSING_COLOR"].summary == entries["OBSERVED_COLOR"].summary != ""
+
+
+def test_api_check_refuses_undocumented_and_colliding_names():
+    reference.check_api(SECTIONS)
+    bad = [
+        Section(
+            "x",
+            "X",
+            "",
+            (entry("index"), entry("Pool", summary=""), entry("pool", module="companion.missing")),
+        )
+    ]
+    with pytest.raises(ValueError) as err:
+        reference.check_api(bad)
+    message = str(err.value)
+    assert "companion.inference.index: its page would replace reference/index.qmd" in message
+    assert "companion.inference.Pool has no docstring" in message
+    assert "share a page name" in message
+
+
+# --------------------------------------------------------------------------- Sphinx markup
+def test_roles_link_public_names_and_leave_others_as_code():
+    resolve = reference.resolver(toy_sections())
+    text = (
+        "See :func:`sample`, :func:`companion.sample`, :func:`companion.inference.sample`, "
+        ":func:`pymc.sample`, :data:`K_THRESHOLD`, :mod:`companion.missing` and :func:`nope`."
+    )
+    assert reference.to_markdown(text, resolve, html_link) == (
+        "See [`sample`](sample.qmd), [`companion.sample`](sample.qmd), "
+        "[`companion.inference.sample`](sample.qmd), `pymc.sample`, "
+        "[`K_THRESHOLD`](companion.inference.qmd#companion.inference.K_THRESHOLD), "
+        "[`companion.missing`](companion.missing.qmd) and `nope`."
+    )
+
+
+def test_a_path_through_a_private_module_names_the_public_object():
+    resolve = reference.resolver(toy_sections())
+    assert resolve("func", "companion.inference.sampling.sample").name == "sample"
+    assert resolve("func", "companion.missing.pool.sample") is None  # not where it lives
+    assert resolve("mod", "companion.inference.sample") is None  # a function is not a module
+
+
+def test_math_roles_and_blocks_become_quarto_math():
+    resolve = reference.resolver(toy_sections())
+    text = textwrap.dedent(
+        r"""
+        The mean :math:`\mu` and :math:`\nu = a /
+        b` here.
+
+        .. math:: B_j = \frac{1}{2}
+
+        Then
+
+        .. math::
+
+            y &\sim N(0, 1), \\
+            z &= y
+
+        After.
+        """
+    ).strip()
+    out = reference.to_markdown(text, resolve, html_link)
+    assert r"The mean $\mu$ and $\nu = a / b$ here." in out
+    assert "$$\nB_j = \\frac{1}{2}\n$$" in out
+    assert "$$\n\\begin{aligned}\ny &\\sim N(0, 1), \\\\\nz &= y\n\\end{aligned}\n$$" in out
+    assert out.rstrip().endswith("After.")
+    assert ".. math::" not in out
+
+
+def test_code_blocks_are_not_touched():
+    resolve = reference.resolver(toy_sections())
+    text = "```python\n>>> x = ':func:`sample`'  # :math:`a`\n```\n:func:`sample`"
+    out = reference.to_markdown(text, resolve, html_link)
+    assert out.split("\n")[1] == ">>> x = ':func:`sample`'  # :math:`a`"
+    assert out.endswith("[`sample`](sample.qmd)")
+
+
+def test_headings_outside_code_get_their_attributes_rewritten():
+    text = "# f { #a.f }\n\n```python\n# comment\n```\n\n## Parameters {.doc-section}\n### m"
+    out = reference.shift_headings(text, lambda level, attrs: [*attrs, f".l{level}"])
+    assert out.split("\n") == [
+        "# f {#a.f .l1}",
+        "",
+        "```python",
+        "# comment",
+        "```",
+        "",
+        "## Parameters {.doc-section .l2}",
+        "### m {.l3}",
+    ]
+
+
+def test_parameter_and_return_tables_become_lists_for_the_pdf():
+    text = textwrap.dedent(
+        """\
+        ## Parameters
+
+        | Name | Type | Description | Default |
+        |------|------|-------------|---------|
+        | x    | int  | The x.      | _required_ |
+        | y    | str  | A \\| b.    | `"a"`   |
+
+        ## Returns
+
+        | Name | Type | Description |
+        |------|------|-------------|
+        |      | pandas.DataFrame | The table. |
+        """
+    )
+    out = reference.tables_to_lists(text)
+    assert "- `x` (int, required): The x." in out
+    assert '- `y` (str, default `"a"`): A \\| b.' in out
+    assert "- pandas.DataFrame: The table." in out
+    assert "|---" not in out
+
+
+def test_links_to_anchors_nobody_defines_keep_only_their_text():
+    text = "[a](#x.a) and [b](#x.b) and [c](page.qmd)\n\n## A {#x.a}"
+    out = reference.unlink_missing(text, reference.anchors(text))
+    assert out.startswith("[a](#x.a) and b and [c](page.qmd)")
+
+
+# --------------------------------------------------------------------------- pages and profiles
+def test_profiles_add_a_part_per_subpackage_in_html_and_an_appendix_per_subpackage_in_pdf():
+    sections = toy_sections()
+    profiles = reference.profiles(sections)
+    assert profiles["html"]["format"] == {"html": {"css": ["reference/reference.css"]}}
+    html = profiles["html"]["book"]["chapters"]
+    assert html[0] == "reference/index.qmd"
+    assert html[1] == {
+        "part": "reference/companion.inference.qmd",
+        "chapters": ["reference/compile_model.qmd", "reference/sample.qmd"],
+    }
+    assert profiles["pdf"] == {
+        "book": {
+            "appendices": [
+                "reference/index.qmd",
+                "reference/companion.inference.qmd",
+                "reference/companion.missing.qmd",
+            ]
+        }
+    }
+
+
+def test_a_function_page_says_how_to_import_it_and_is_unnumbered():
+    sections = toy_sections()
+    resolve = reference.resolver(sections)
+    rendered = "# sample { #companion.inference.sample }\n\n```python\nsample(model)\n```\n\nDraw."
+    page = reference.html_page(sections[0].entries[2], rendered, resolve)
+    lines = page.split("\n")
+    assert "# sample {#companion.inference.sample .unnumbered}" in lines
+    note = "Import: `from companion import sample` (or `from companion.inference import sample`)."
+    assert lines.index(note) > lines.index("sample(model)")
+
+
+def test_a_subpackage_page_lists_names_in_html_and_documents_them_in_the_pdf():
+    sections = toy_sections()
+    resolve = reference.resolver(sections)
+    docs = {
+        e.path: (f"# {e.name} {{ #{e.path} }}", f"## {e.name} {{ #{e.path} }}\n\n### Parameters")
+        for e in sections[0].documented
+    }
+    page = reference.section_page(sections[0], docs, resolve)
+    html, pdf = page.split('::: {.content-visible unless-format="html"}')
+    assert "[`sample`](sample.qmd) †" in html
+    assert "[]{#companion.inference.K_THRESHOLD}" in html
+    assert "## sample {#companion.inference.sample}" in pdf
+    assert "### Parameters {.unnumbered .unlisted}" in pdf
+
+
+def test_build_scripts_including_the_reference_do_not_invalidate_chapters():
+    assert "book/reference.py" in freshness.BUILD_ONLY
