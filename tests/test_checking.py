@@ -144,6 +144,7 @@ def test_p_value_of_the_mean_matches_the_normal_tail(replicated_tree):
 
 def test_p_values_are_shares_of_replicated_statistics(replicated_tree):
     table = group_test_statistics(replicated_tree, ["sd", "min", "max"], prob=0.5)
+    assert table.attrs["prob"] == 0.5  # for plot_group_ppc
     observed, replicated = group_statistic_draws(replicated_tree, "max")
     assert replicated.shape == (S, 3)
     rows = table[table["statistic"] == "max"].set_index("school")

@@ -128,3 +128,12 @@ def test_prior_predictive_rejects_bad_input(prior):
     _, ax = plt.subplots()
     with pytest.raises(ValueError, match=r"`ax` must hold two Axes"):
         plot_prior_predictive(prior, [1.0], 1.0, ax=ax)
+
+
+def test_prob_defaults_to_the_one_the_checks_were_computed_with(checks):
+    checks.attrs["prob"] = 0.99
+    red = to_rgba("tab:red")
+    fig = plot_group_ppc(checks)  # as prob=0.99: nothing outside [0.005, 0.995]
+    assert all(tuple(c) != red for ax in fig.axes[:2] for c in _dots(ax).get_facecolors())
+    with pytest.raises(ValueError, match="computed with prob=0.99"):
+        plot_group_ppc(checks, prob=0.9)

@@ -254,7 +254,9 @@ def group_test_statistics(
                 }
             )
         )
-    return pd.concat(tables, ignore_index=True)
+    table = pd.concat(tables, ignore_index=True)
+    table.attrs["prob"] = prob  # read by companion.plots.plot_group_ppc
+    return table
 
 
 # --------------------------------------------------------------------------- prediction

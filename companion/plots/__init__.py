@@ -10,7 +10,6 @@ from companion.plots.checking import (
 from companion.plots.hierarchical import (
     plot_exact_posterior,
     plot_group_data,
-    plot_group_estimates,
     plot_rank_probabilities,
 )
 from companion.plots.missing import (
@@ -39,7 +38,6 @@ __all__ = [
     "plot_prior_predictive",
     "plot_rank_probabilities",
     "plot_group_data",
-    "plot_group_estimates",
     "plot_tipping_point",
     "short_label",
 ]

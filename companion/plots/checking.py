@@ -145,7 +145,7 @@ def plot_group_ppc(
     checks,
     *,
     group: str = "school",
-    prob: float = 0.9,
+    prob: float | None = None,
     ncols: int = 2,
     ax=None,
 ):
@@ -165,9 +165,11 @@ def plot_group_ppc(
         ``observed``, ``lower``, ``upper`` and ``p_value``.
     group : str, default "school"
         Name of the group column of ``checks``.
-    prob : float, default 0.9
+    prob : float, optional
         The probability ``checks`` was computed with; it labels the bars and
-        sets the p-values drawn in red.
+        sets the p-values drawn in red. By default the one recorded in
+        ``checks.attrs["prob"]`` by ``group_test_statistics`` (else 0.9); a
+        different value is an error.
     ncols : int, default 2
         Panels per row of a new figure (ignored with ``ax``).
     ax : matplotlib.axes.Axes or sequence of them, optional
@@ -191,6 +193,13 @@ def plot_group_ppc(
     ['T = mean', 'T = sd']
     """
     check_frame(checks, "checks")
+    recorded = checks.attrs.get("prob")
+    if prob is None:
+        prob = 0.9 if recorded is None else recorded
+    elif recorded is not None and not np.isclose(prob, recorded):
+        raise ValueError(
+            f"`prob`={prob} but `checks` was computed with prob={recorded}; omit `prob`."
+        )
     columns = ["statistic", group, "observed", "lower", "upper", "p_value"]
     missing = [column for column in columns if column not in checks.columns]
     if missing:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from companion._validation import check_frames
-from companion.plots.style import POOLING_COLORS, SCENARIO_COLORS, short_label
+from companion.plots.style import POOLING_COLORS, short_label
 
 __all__ = [
     "plot_exact_posterior",
     "plot_rank_probabilities",
     "plot_group_data",
-    "plot_group_estimates",
 ]
 
 
@@ -141,57 +140,6 @@ def plot_group_data(
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3, frameon=False,
               fontsize="small")  # fmt: skip
     return ax.figure
-
-
-def plot_group_estimates(estimates, truth=None, *, xlabel: str = "school mean"):
-    """Posterior intervals of each group's mean under several scenarios, with the truth.
-
-    Parameters
-    ----------
-    estimates : mapping of str to pandas.DataFrame
-        Scenario name -> table indexed by group with columns ``mean``,
-        ``lower`` and ``upper``; all tables cover the same groups.
-    truth : pandas.Series, optional
-        True values by group, drawn as diamonds; the groups are sorted by it.
-    xlabel : str, default "school mean"
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from companion.plots import plot_group_estimates
-    >>> t = pd.DataFrame({"mean": [70.0, 80.0], "lower": [65.0, 75.0],
-    ...                   "upper": [75.0, 85.0]}, index=["A", "B"])
-    >>> fig = plot_group_estimates({"complete": t}, truth=pd.Series([71.0, 79.0], ["A", "B"]))
-    """
-    check_frames(estimates, "estimates", ("mean", "lower", "upper"))
-    import matplotlib.pyplot as plt
-
-    names = list(estimates)
-    groups = list(estimates[names[0]].index)
-    if truth is not None:
-        groups = list(truth.reindex(groups).sort_values().index)
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(groups) + 1.4), layout="constrained")
-    positions = np.arange(len(groups))
-    step = 0.7 / max(len(names), 1)
-    for k, name in enumerate(names):
-        table = estimates[name].loc[groups]
-        offset = (k - (len(names) - 1) / 2) * step
-        ax.errorbar(table["mean"], positions + offset,
-                    xerr=[table["mean"] - table["lower"], table["upper"] - table["mean"]],
-                    fmt="o", markersize=3.5, linewidth=1, color=SCENARIO_COLORS[k % 5],
-                    label=name)  # fmt: skip
-    if truth is not None:
-        ax.scatter(truth.loc[groups], positions, marker="D", s=28, color="gold",
-                   edgecolor="black", linewidths=0.6, zorder=4, label="truth")  # fmt: skip
-    ax.set_yticks(positions, [str(g) for g in groups])
-    ax.set_xlabel(xlabel)
-    ax.legend(frameon=False, ncols=len(names) + 1, loc="lower center",
-              bbox_to_anchor=(0.5, 1.0))  # fmt: skip
-    return fig
 
 
 def plot_rank_probabilities(tables, *, order=None):
