@@ -186,8 +186,9 @@ def regression_imputation_model(
         Free parameters ``mu_x``, ``sigma_x``, ``alpha``, ``beta``,
         ``sigma`` (with several covariates ``mu_x``, ``sigma_x`` and ``beta``
         have dimension ``covariate``, labelled by the column names, and
-        ``lambda_x`` has dimension ``covariate_pair``, labelled
-        ``"<x_k> | <x_j>"``); for each column with missing values a free
+        ``lambda_x`` has dimension ``covariate_pair``, labelled by each
+        covariate followed by one before it, as in the example below); for
+        each column with missing values a free
         ``<column>_unobserved`` with dimension ``<column>_missing`` labelled
         by the index of the incomplete rows; and deterministic ``<column>``
         (dimension ``obs``, labelled by ``df.index``) holding observed and
