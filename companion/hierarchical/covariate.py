@@ -416,6 +416,7 @@ def ampute_groups(
     column : str
         The group-level covariate to amputate.
     group : str, default "school"
+        The group column.
     prop, mechanism, depends_on, strength, seed
         As in :func:`companion.ampute`, applied to the groups: ``prop`` is
         the expected share of groups that lose the covariate. ``depends_on``

@@ -190,6 +190,7 @@ def group_ranks(draws: object, var_name: str = "theta", *, descending: bool = Tr
         ``chain``/``draw`` dimensions and one group dimension; or a
         (draws, groups) table or array.
     var_name : str, default "theta"
+        The posterior variable to summarise.
         Variable to rank when ``draws`` is a fit.
     descending : bool, default True
         Rank 1 is the largest value (the best school when larger is better).

@@ -207,6 +207,8 @@ def group_test_statistics(
     idata : xarray.DataTree
         See :func:`group_statistic_draws`.
     stat : str, callable or a sequence of them, default ("mean", "sd", "min", "max")
+        Test statistics: names from :data:`STATISTICS` or functions reducing
+        an array along ``axis``.
     group, var_name : str
         See :func:`group_statistic_draws`.
     prob : float, default 0.9
@@ -289,6 +291,7 @@ def predict_new_group(
         (no ``sigma``) to get ``y_new``, for example a new school's known
         standard error.
     seed : int, numpy.random.Generator or None
+        Seed of the new draws (``None``: fresh randomness).
 
     Returns
     -------
@@ -351,6 +354,7 @@ def predict_new_unit(
         Noise scale instead of the posterior ``sigma`` (required for
         summary-data models).
     seed : int, numpy.random.Generator or None
+        Seed of the new draws (``None``: fresh randomness).
 
     Returns
     -------

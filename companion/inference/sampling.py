@@ -170,7 +170,9 @@ def sample_prior_predictive(
     model : pymc.Model
         A model with proper priors (a flat prior has no predictive).
     draws : int, default 500
+        Number of draws from the prior predictive distribution.
     seed : int, numpy.random.Generator or None, default 2026
+        Seed of the draws; ``None`` means fresh randomness.
 
     Returns
     -------

@@ -50,6 +50,7 @@ def plot_prior_predictive(
         Range of possible outcomes (e.g. ``(0, 100)`` for test scores), shaded
         outside.
     xlabel : str, default "Test score"
+        Label of the outcome axis.
     ax : sequence of two matplotlib.axes.Axes, optional
         Axes for the two panels; by default a new figure.
 

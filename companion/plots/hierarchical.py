@@ -93,6 +93,7 @@ def plot_group_data(
     truth : pandas.Series, optional
         True group means indexed by group, drawn as diamonds.
     group, outcome : str, default "school", "score"
+        The group and outcome columns of ``data``.
     population_mean : float, optional
         Drawn as a dashed horizontal line (e.g. the simulation's mu).
     ax : matplotlib.axes.Axes, optional

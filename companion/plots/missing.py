@@ -209,6 +209,7 @@ def plot_tipping_point(
     ylabel : str, optional
         Label of the vertical axis; default ``"pooled <term>"``.
     ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
 
     Returns
     -------
