@@ -1,18 +1,26 @@
-"""Package-wide options: whether long computations show a progress bar.
+"""Package-wide options: progress bars, and what a fit that has not converged does.
 
 Fitting a model to a million rows or running a simulation study takes
 minutes; at a terminal or in a notebook a progress bar shows that work is
 going on, as PyMC does. A rendered document (such as the book) switches
 them off once, at the top, with :func:`set_options`.
+
+After sampling, :func:`companion.sample` checks the fit against the
+diagnostics the book teaches (:func:`companion.inference.check_convergence`)
+and by default warns when it fails them; ``convergence="raise"`` makes that
+an error, ``"ignore"`` skips the check.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-__all__ = ["get_options", "options", "resolve_progressbar", "set_options"]
+__all__ = ["CONVERGENCE_ACTIONS", "get_options", "options", "resolve_progressbar", "set_options"]
 
-_OPTIONS = {"progressbar": True}
+_OPTIONS = {"progressbar": True, "convergence": "warn"}
+
+#: What :func:`companion.sample` does with a fit that fails the diagnostics.
+CONVERGENCE_ACTIONS = ("warn", "raise", "ignore")
 
 
 def get_options() -> dict[str, object]:
@@ -26,7 +34,7 @@ def get_options() -> dict[str, object]:
     return dict(_OPTIONS)
 
 
-def set_options(*, progressbar: bool | None = None) -> None:
+def set_options(*, progressbar: bool | None = None, convergence: str | None = None) -> None:
     """Set package-wide options; an argument left as ``None`` keeps its value.
 
     Parameters
@@ -36,6 +44,12 @@ def set_options(*, progressbar: bool | None = None) -> None:
         :func:`companion.inference.sample_compiled` and
         :func:`companion.simulation_based_calibration` (``True`` when the
         package is imported).
+    convergence : {"warn", "raise", "ignore"}, optional
+        What :func:`companion.sample` and
+        :func:`companion.inference.sample_compiled` do with a fit that fails
+        :func:`companion.inference.check_convergence`: issue a
+        ``ConvergenceWarning`` (``"warn"``, when the package is imported),
+        raise a ``ConvergenceError``, or check nothing.
 
     Examples
     --------
@@ -49,16 +63,25 @@ def set_options(*, progressbar: bool | None = None) -> None:
     if progressbar is not None:
         if not isinstance(progressbar, bool):
             raise TypeError(f"`progressbar` must be True or False, got {progressbar!r}.")
+    if convergence is not None and convergence not in CONVERGENCE_ACTIONS:
+        raise ValueError(
+            f"`convergence` must be one of {CONVERGENCE_ACTIONS}, got {convergence!r}."
+        )
+    if progressbar is not None:
         _OPTIONS["progressbar"] = progressbar
+    if convergence is not None:
+        _OPTIONS["convergence"] = convergence
 
 
 @contextmanager
-def options(*, progressbar: bool | None = None):
+def options(*, progressbar: bool | None = None, convergence: str | None = None):
     """Set options inside a ``with`` block only.
 
     Parameters
     ----------
     progressbar : bool, optional
+        As in :func:`set_options`; ``None`` keeps the current value.
+    convergence : {"warn", "raise", "ignore"}, optional
         As in :func:`set_options`; ``None`` keeps the current value.
 
     Examples
@@ -69,7 +92,7 @@ def options(*, progressbar: bool | None = None):
     False
     """
     saved = get_options()
-    set_options(progressbar=progressbar)
+    set_options(progressbar=progressbar, convergence=convergence)
     try:
         yield
     finally:

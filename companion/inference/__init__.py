@@ -14,6 +14,9 @@ from companion.inference.checking import (
 )
 from companion.inference.diagnostics import (
     DIAGNOSTIC_COLUMNS,
+    ConvergenceError,
+    ConvergenceWarning,
+    check_convergence,
     compile_model,
     sample_compiled,
     sampler_diagnostics,
@@ -32,12 +35,15 @@ from companion.inference.sbc import (
 )
 
 __all__ = [
+    "ConvergenceError",
+    "ConvergenceWarning",
     "DEFAULT_VARS",
     "DIAGNOSTIC_COLUMNS",
     "K_THRESHOLD",
     "NUTS_SAMPLERS",
     "STATISTICS",
     "binned_ranks",
+    "check_convergence",
     "compare_loo",
     "compile_model",
     "group_statistic_draws",

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     import xarray as xr
 
 __all__ = [
+    "ConvergenceError",
+    "ConvergenceWarning",
     "DIAGNOSTIC_COLUMNS",
+    "check_convergence",
     "compile_model",
     "sample_compiled",
     "sampler_diagnostics",
@@ -138,6 +141,7 @@ def sample_compiled(
         save_warmup=False, progress_bar=resolve_progressbar(progressbar), **kwargs,
     )  # fmt: skip
     idata.posterior.attrs["sampling_time"] = time.perf_counter() - start
+    enforce_convergence(idata)
     return idata
 
 
@@ -239,3 +243,137 @@ def sampler_diagnostics(idata: xr.DataTree, *, var_names: Sequence[str] | None =
         },
         dtype=float,
     )
+
+
+class ConvergenceWarning(UserWarning):
+    """A fit fails the convergence diagnostics (``options(convergence="warn")``).
+
+    Examples
+    --------
+    >>> issubclass(ConvergenceWarning, UserWarning)
+    True
+    """
+
+
+class ConvergenceError(RuntimeError):
+    """A fit fails the convergence diagnostics (``options(convergence="raise")``).
+
+    Examples
+    --------
+    >>> issubclass(ConvergenceError, RuntimeError)
+    True
+    """
+
+
+def check_convergence(
+    idata: xr.DataTree,
+    *,
+    var_names: Sequence[str] | None = None,
+    max_rhat: float = 1.01,
+    min_ess: float = 400,
+    min_chains: int = 4,
+) -> list[str]:
+    """List what keeps a fit from passing the convergence diagnostics.
+
+    The defaults are the Computation chapter's rules for a posterior worth
+    reporting: R-hat at most 1.01 over at least 4 chains, bulk and tail ESS
+    at least 400 (100 per chain), and no divergent transition.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        An MCMC fit with ``posterior`` and ``sample_stats`` groups.
+    var_names : sequence of str, optional
+        Variables whose R-hat and ESS count; default all posterior variables
+        (those constant over the draws have none and are skipped).
+    max_rhat : float, default 1.01
+        Largest acceptable rank-normalised split R-hat.
+    min_ess : float, default 400
+        Smallest acceptable bulk and tail effective sample size.
+    min_chains : int, default 4
+        Fewest chains for R-hat to be trusted.
+
+    Returns
+    -------
+    list of str
+        One sentence per failed check (empty when the fit passes); any
+        divergent transition is a failure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from arviz import from_dict
+    >>> rng = np.random.default_rng(0)
+    >>> fit = from_dict({"posterior": {"mu": rng.normal(size=(4, 500))},
+    ...                  "sample_stats": {"diverging": np.zeros((4, 500), bool)}})
+    >>> check_convergence(fit)
+    []
+    >>> check_convergence(fit.sel(chain=[0, 1]))
+    ['2 chains, fewer than 4']
+    """
+    from companion._validation import check_real
+
+    max_rhat = check_real(max_rhat, "max_rhat", positive=True)
+    min_ess = check_real(min_ess, "min_ess", nonnegative=True)
+    min_chains = check_count(min_chains, "min_chains", 1)
+    row = sampler_diagnostics(idata, var_names=var_names)
+    chains = int(idata.posterior.sizes["chain"])
+    problems = []
+    if chains < min_chains:
+        problems.append(f"{chains} chains, fewer than {min_chains}")
+    if row["max_rhat"] > max_rhat:
+        problems.append(f"R-hat up to {row['max_rhat']:.3f}, above {max_rhat}")
+    for kind in ("bulk", "tail"):
+        if row[f"min_ess_{kind}"] < min_ess:
+            problems.append(f"{kind} ESS down to {row[f'min_ess_{kind}']:.0f}, below {min_ess:.0f}")
+    if row["divergences"] > 0:
+        problems.append(f"{int(row['divergences'])} divergent transitions")
+    return problems
+
+
+def enforce_convergence(idata: xr.DataTree, *, var_names: Sequence[str] | None = None) -> None:
+    """Warn about or refuse a fit that fails :func:`check_convergence`, as the options say.
+
+    ``companion.options.set_options(convergence=...)``: ``"warn"`` (the
+    default) issues a :class:`ConvergenceWarning`, ``"raise"`` a
+    :class:`ConvergenceError`, ``"ignore"`` checks nothing. :func:`sample`
+    and :func:`sample_compiled` call it after sampling.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        An MCMC fit.
+    var_names : sequence of str, optional
+        As in :func:`check_convergence`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from arviz import from_dict
+    >>> from companion.options import options
+    >>> fit = from_dict({"posterior": {"mu": np.zeros((2, 10)) + np.arange(2)[:, None]},
+    ...                  "sample_stats": {"diverging": np.zeros((2, 10), bool)}})
+    >>> with options(convergence="raise"):
+    ...     enforce_convergence(fit)
+    Traceback (most recent call last):
+    ...
+    companion.inference.diagnostics.ConvergenceError: the fit has not converged: ...
+    """
+    import warnings
+
+    from companion.options import get_options
+
+    action = get_options()["convergence"]
+    if action == "ignore":
+        return
+    problems = check_convergence(idata, var_names=var_names)
+    if not problems:
+        return
+    message = (
+        "the fit has not converged: " + "; ".join(problems) + ". Run more chains or draws, "
+        "raise target_accept, reparameterise, or look at companion.sampler_diagnostics; "
+        "companion.set_options(convergence=...) sets what happens here."
+    )
+    if action == "raise":
+        raise ConvergenceError(message)
+    warnings.warn(message, ConvergenceWarning, stacklevel=3)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from companion._random import DEFAULT_SEED, sampler_seed
 from companion._validation import check_count, check_probability
+from companion.inference.diagnostics import enforce_convergence
 from companion.options import resolve_progressbar
 
 if TYPE_CHECKING:
@@ -157,6 +158,7 @@ def sample(
                 idata, model=model, extend_inferencedata=True, random_seed=random_seed + 1,
                 progressbar=progressbar,
             )  # fmt: skip
+    enforce_convergence(idata, var_names=[rv.name for rv in model.free_RVs])
     return idata
 
 
