@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from book.figures import panels
 from companion.plots.style import MISSING_COLOR, OBSERVED_COLOR
 
 
@@ -151,10 +152,7 @@ def plot_coverage(summary, *, level: float = 0.9, scale: float = 2.0, ax=None):
             layout="constrained",
         )  # fmt: skip
     else:
-        panels = list(np.atleast_1d(ax).ravel())
-        if len(panels) != 2:
-            raise ValueError(f"`ax` has {len(panels)} Axes; the figure needs 2.")
-        ax_cov, ax_est = panels
+        ax_cov, ax_est = panels(ax, 2)
         fig = ax_cov.figure
     base = np.arange(len(scenarios))[::-1]
     offsets = (np.arange(len(methods)) - (len(methods) - 1) / 2) * 0.22

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from book.figures import panels
 from companion.plots.style import MISSING_COLOR, OBSERVED_COLOR
 
 
@@ -45,11 +46,11 @@ def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y", *, ax=None):
             sharey=True,
             layout="constrained", squeeze=False,
         )  # fmt: skip
-        panels = list(grid[0])
+        axes = list(grid[0])
     else:
-        panels = _panels(ax, len(amputed))
-        fig = panels[0].figure
-    for panel, (title, frame) in zip(panels, amputed.items(), strict=True):
+        axes = panels(ax, len(amputed))
+        fig = axes[0].figure
+    for panel, (title, frame) in zip(axes, amputed.items(), strict=True):
         gone = frame[y].isna().to_numpy() & complete[y].notna().to_numpy()
         panel.scatter(complete.loc[~gone, x], complete.loc[~gone, y], s=12,
                       color=OBSERVED_COLOR, alpha=0.7, label=f"{y} observed")  # fmt: skip
@@ -57,8 +58,8 @@ def plot_mechanisms(complete, amputed, x: str = "x", y: str = "y", *, ax=None):
                       marker="x", label=f"{y} missing")  # fmt: skip
         panel.set_title(f"{title}: {gone.mean():.0%} of {y} missing")
         panel.set_xlabel(x)
-    panels[0].set_ylabel(y)
-    panels[0].legend(loc="upper left", frameon=False)
+    axes[0].set_ylabel(y)
+    axes[0].legend(loc="upper left", frameon=False)
     return fig
 
 
@@ -98,7 +99,7 @@ def plot_complete_case_bias(table, *, scale: float = 2.0, ax=None):
                                  layout="constrained")  # fmt: skip
         axes = np.atleast_1d(axes)
     else:
-        axes = _panels(ax, len(estimands))
+        axes = panels(ax, len(estimands))
         fig = axes[0].figure
     positions = np.arange(len(scenarios))[::-1]
     for panel, estimand in zip(axes, estimands, strict=True):
@@ -114,11 +115,3 @@ def plot_complete_case_bias(table, *, scale: float = 2.0, ax=None):
         panel.xaxis.set_major_locator(MaxNLocator(4))
     axes[0].set_yticks(positions, scenarios)
     return fig
-
-
-def _panels(ax, n: int) -> list:
-    """The Axes of ``ax`` as a list, checked to be one per panel."""
-    panels = list(np.atleast_1d(ax).ravel())
-    if len(panels) != n:
-        raise ValueError(f"`ax` has {len(panels)} Axes; the figure needs {n}.")
-    return panels

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from book.figures import panels
 
 
 def plot_pooled_by_m(table, *, fmi: float | None = None, ax=None):
@@ -34,10 +34,7 @@ def plot_pooled_by_m(table, *, fmi: float | None = None, ax=None):
     if ax is None:
         fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
     else:
-        panels = list(np.atleast_1d(ax).ravel())
-        if len(panels) != 2:
-            raise ValueError(f"`ax` has {len(panels)} Axes; the figure needs 2.")
-        left, right = panels
+        left, right = panels(ax, 2)
         fig = left.figure
     m = table["m"].to_numpy()
     left.plot(m, table["mc_sd_estimate"], "o-", label="simulated")
