@@ -220,13 +220,19 @@ def check_frame_columns(
     return columns
 
 
-def check_covariates(df: pd.DataFrame, x: object, y: object, reserved: Sequence) -> list:
-    """Return the covariate columns named by ``x`` (one name or several), checked.
+def check_covariates(
+    df: pd.DataFrame, x: object, y: object, reserved: Sequence
+) -> tuple[list, bool]:
+    """Return the covariate columns named by ``x``, checked, and whether ``x`` was one name.
 
     For the regression models: the columns must exist, differ from the
     outcome ``y`` and from each other, and not clash with the model's
-    variable names ``reserved``.
+    variable names ``reserved``. One name (not a list, tuple, ``pandas.Index``
+    or array) asks for the one-covariate form of a model.
     """
+    import pandas as pd
+
+    single = isinstance(x, str) or not isinstance(x, Sequence | pd.Index | np.ndarray)
     columns = check_frame_columns(df, x, "x")
     if len(set(columns)) != len(columns):
         raise ValueError(f"`x` repeats a column: {columns}.")
@@ -235,7 +241,7 @@ def check_covariates(df: pd.DataFrame, x: object, y: object, reserved: Sequence)
     for name, column in (*(("x", c) for c in columns), ("y", y)):
         if column in reserved:
             raise ValueError(f"`{name}`={column!r} clashes with a model variable; rename it.")
-    return columns
+    return columns, single
 
 
 def check_no_missing(df: pd.DataFrame, columns: Sequence, name: str) -> None:

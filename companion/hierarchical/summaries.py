@@ -38,14 +38,13 @@ __all__ = [
 METHODS: tuple[str, ...] = ("no pooling", "partial pooling", "complete pooling")
 
 
-def _draws(fit: object, var: str, method: str) -> xr.DataArray:
-    """Return the posterior draws of ``var`` in ``fit``, checked to have one group dimension."""
+def _draws(fit: object, var: str, method: str) -> tuple[xr.DataArray, str]:
+    """Return the posterior draws of ``var`` in ``fit`` and their one group dimension."""
     name = f"fits[{method!r}]"
     draws = variable(
         check_posterior(fit, name), var, argument="var", where=f"the posterior of `{name}`"
     )
-    group_dim(draws, var, name)
-    return draws
+    return draws, group_dim(draws, var, name)
 
 
 def group_estimates(
@@ -98,8 +97,7 @@ def group_estimates(
     for method, fit in fits.items():
         if not isinstance(method, str):
             raise TypeError(f"`fits` keys must be method names (str), got {method!r}.")
-        draws = _draws(fit, var, method)
-        dim = group_dim(draws, var, f"fits[{method!r}]")
+        draws, dim = _draws(fit, var, method)
         labels = pd.Index(draws.coords[dim].values) if dim in draws.coords else None
         if labels is None:
             labels = pd.RangeIndex(draws.sizes[dim])

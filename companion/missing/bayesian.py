@@ -216,9 +216,8 @@ def regression_imputation_model(
     from pymc.exceptions import ImputationWarning
 
     check_frame(df, "df")
-    single = isinstance(x, str) or not isinstance(x, Sequence | pd.Index | np.ndarray)
     reserved = (*REGRESSION_PARAMETERS, *COVARIATE_DIMS, "obs")
-    columns = check_covariates(df, x, y, reserved)
+    columns, single = check_covariates(df, x, y, reserved)
     x_values = np.column_stack([numeric_column(df, c, "x") for c in columns])
     y_values = numeric_column(df, y, "y")
     if (np.isfinite(x_values).all(axis=1) & np.isfinite(y_values)).sum() < 2:

@@ -509,9 +509,8 @@ def selection_model(
     check_frame(df, "df")
     if not isinstance(response_on_x, bool):
         raise TypeError(f"`response_on_x` must be True or False, got {response_on_x!r}.")
-    single = isinstance(x, str) or not isinstance(x, Sequence | pd.Index | np.ndarray)
     reserved = (*SELECTION_PARAMETERS, "gamma_x", "obs", "responded", "covariate")
-    columns = check_covariates(df, x, y, reserved)
+    columns, single = check_covariates(df, x, y, reserved)
     x_values = np.column_stack([numeric_column(df, c, "x") for c in columns])
     incomplete = [c for c, v in zip(columns, x_values.T, strict=True) if np.isnan(v).any()]
     if incomplete:
