@@ -17,8 +17,11 @@ def _close_figures():
 @pytest.fixture(autouse=True)
 def _no_progress_bars():
     # Progress bars are for people watching; test logs stay readable. The
-    # option itself is tested in tests/test_options.py.
+    # convergence check keeps the package's default (warn), whatever an
+    # imported module set: collecting book/'s doctests imports book.setup,
+    # which turns the book's guard on. The options themselves are tested in
+    # tests/test_options.py and tests/test_convergence.py.
     from companion.options import options
 
-    with options(progressbar=False):
+    with options(progressbar=False, convergence="warn"):
         yield

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from companion import efron_morris, eight_schools, nhanes, simulate_schools
+from companion.datasets import SCHOOL_SIZES
 
 # Values as published: Rubin (1981); Efron and Morris (1975); Schafer (1997).
 EIGHT_Y = [28, 8, -3, 7, -1, 1, 18, 12]
@@ -132,7 +133,7 @@ def test_simulate_schools_shape_and_types():
     assert isinstance(data["school"].dtype, pd.CategoricalDtype) and data["school"].cat.ordered
     assert data["score"].dtype == float
     sizes = data.groupby("school", observed=True).size()
-    assert sizes.tolist() == [20, 15, 25, 18, 22, 16, 19, 21]
+    assert sizes.tolist() == list(SCHOOL_SIZES) == [12, 3, 30, 6, 45, 2, 20, 8]
     assert truth.index.tolist() == sizes.index.tolist() == [f"School {j}" for j in range(1, 9)]
     assert simulate_schools([3, 1], seed=0).groupby("school", observed=True).size().tolist() == [
         3,
@@ -189,7 +190,7 @@ def test_simulate_schools_moments_match_parameters():
     assert abs(thetas.var(ddof=1) - tau**2) < 4 * tau**2 * np.sqrt(2 / (thetas.size - 1))
     assert abs(residuals.mean()) < 4 * sigma / np.sqrt(residuals.size)
     assert abs(residuals.var(ddof=1) - sigma**2) < 4 * sigma**2 * np.sqrt(2 / (residuals.size - 1))
-    # A school's sample mean varies by tau^2 + sigma^2 / n_j across data sets (n_2 = 15).
-    expected = tau**2 + sigma**2 / 15
+    # A school's sample mean varies by tau^2 + sigma^2 / n_j across data sets.
+    expected = tau**2 + sigma**2 / SCHOOL_SIZES[1]
     observed = np.var(school2_means, ddof=1)
     assert abs(observed - expected) < 4 * expected * np.sqrt(2 / (n_sims - 1))

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Students per school in the book's running example (Part I).
-SCHOOL_SIZES: tuple[int, ...] = (20, 15, 25, 18, 22, 16, 19, 21)
+SCHOOL_SIZES: tuple[int, ...] = (12, 3, 30, 6, 45, 2, 20, 8)
 
 
 def simulate_schools(
@@ -54,7 +54,7 @@ def simulate_schools(
 
     Parameters
     ----------
-    n_per_school : sequence of int, default (20, 15, 25, 18, 22, 16, 19, 21)
+    n_per_school : sequence of int, default (12, 3, 30, 6, 45, 2, 20, 8)
         Number of students in each school; every school needs at least one.
     mu : float, default 75
         Population mean of the school means.
@@ -81,7 +81,7 @@ def simulate_schools(
     >>> from companion import simulate_schools
     >>> data, truth = simulate_schools(seed=1, return_truth=True)
     >>> data.groupby("school", observed=True).size().tolist()
-    [20, 15, 25, 18, 22, 16, 19, 21]
+    [12, 3, 30, 6, 45, 2, 20, 8]
     >>> truth.index[0]
     'School 1'
     """

@@ -187,7 +187,7 @@ def sample_prior_predictive(
     >>> model = hierarchical_model(simulate_schools(seed=1))
     >>> prior = sample_prior_predictive(model, draws=50, seed=1)
     >>> prior.prior_predictive["y"].shape
-    (1, 50, 156)
+    (1, 50, 126)
     """
     import pymc as pm
 
