@@ -14,6 +14,16 @@ def _close_figures():
         sys.modules["matplotlib.pyplot"].close("all")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _package_defaults_for_the_session():
+    # Module- and session-scoped fixtures (fits shared by several tests) run
+    # before the per-test fixture below, so the same settings hold for them.
+    from companion.options import options
+
+    with options(progressbar=False, convergence="warn"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_progress_bars():
     # Progress bars are for people watching; test logs stay readable. The

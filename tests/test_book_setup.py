@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from book.setup import markdown_table, num
+
+ROOT = Path(__file__).parents[1]
 
 
 def test_num_formats_python_and_numpy_numbers_as_plain_text():
@@ -56,3 +62,13 @@ def test_wide_tables_give_every_column_room_for_its_longest_word():
     assert dashes[0] >= len("complete_case_study")
     assert dashes[1] <= 40  # long text wraps instead of claiming the width
     assert separator.startswith("|:") and separator.endswith(":|")  # left, right aligned
+
+
+def test_the_book_runs_with_the_convergence_guard_on():
+    # What a chapter's kernel gets from its first cell: a fit that fails the
+    # book's rules stops the render instead of reaching a page.
+    code = "import book.setup, companion.options as o; print(o.get_options()['convergence'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "raise"

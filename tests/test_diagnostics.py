@@ -27,6 +27,9 @@ from companion import (
 )
 from companion.inference import compile_model, sample_compiled
 
+#: 15 to 25 students per school: every school is data-rich.
+RICH_SIZES = (20, 15, 25, 18, 22, 16, 19, 21)
+
 # Priors shared by the MCMC fits and the exact posterior.
 PRIORS = {"mu_prior": (70.0, 20.0), "tau_prior": ("half-cauchy", 5.0)}
 # A deviation of more than 5 Monte Carlo standard errors has probability
@@ -43,7 +46,7 @@ def rich_summaries():
     tau = 8, so the posterior of tau stays away from zero and both
     parameterisations sample well (the chapter's "data-rich" case).
     """
-    scores = simulate_schools(seed=7)
+    scores = simulate_schools(RICH_SIZES, seed=7)
     grouped = scores.groupby("school", observed=True)["score"]
     return pd.DataFrame(
         {"y": grouped.mean(), "sigma": 12.0 / np.sqrt(grouped.size())}
