@@ -1,5 +1,8 @@
 """Every public name has a docstring with examples, and every example runs.
 
+The README's examples run too, in the slow stage, and their fits must pass
+the book's convergence diagnostics.
+
 The unit suite runs the docstrings' examples as doctests
 (``--doctest-modules``), except those marked ``# doctest: +SKIP`` because
 they sample a model for a while. ``test_skipped_examples_run`` runs those
@@ -11,8 +14,11 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import importlib.util
 import inspect
 import pkgutil
+import re
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +74,31 @@ def test_skipped_examples_run(test):
     result = runner.run(test, out=output.append, clear_globs=True)
     assert result.attempted == len(test.examples)
     assert result.failed == 0, "".join(output)
+
+
+def _readme_blocks() -> list[str]:
+    text = (Path(__file__).parents[1] / "README.md").read_text()
+    return re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
+
+
+README_BLOCKS = _readme_blocks()
+
+
+def test_the_readme_has_python_examples():
+    assert len(README_BLOCKS) >= 3
+
+
+@pytest.mark.book
+def test_readme_examples_run_and_their_fits_converge():
+    # One namespace, as a reader pasting the blocks in order would have. The
+    # JAX samplers are optional (pip install ".[jax]"), so that line is skipped
+    # when they are not installed; every fit must pass the book's diagnostics.
+    from companion.options import options
+
+    namespace: dict[str, object] = {}
+    with options(convergence="raise"):
+        for block in README_BLOCKS:
+            for line in block.splitlines():
+                if "numpyro" in line and importlib.util.find_spec("numpyro") is None:
+                    block = block.replace(line, "")
+            exec(compile(block, "README.md", "exec"), namespace)
