@@ -6,19 +6,24 @@ quantity :math:`Q` (a mean, a regression coefficient) has :math:`m` estimates
 combines them into
 
 * the pooled estimate :math:`\bar Q = m^{-1} \sum_\ell \hat Q_\ell`,
-* the within-imputation variance :math:`\bar U = m^{-1} \sum_\ell U_\ell`,
+* the within-imputation variance :math:`V_W = m^{-1} \sum_\ell U_\ell`,
 * the between-imputation variance
-  :math:`B = (m - 1)^{-1} \sum_\ell (\hat Q_\ell - \bar Q)^2`,
-* the total variance :math:`T = \bar U + (1 + 1/m) B`,
+  :math:`V_B = (m - 1)^{-1} \sum_\ell (\hat Q_\ell - \bar Q)^2`,
+* the total variance :math:`V_T = V_W + (1 + 1/m) V_B`,
 * the relative increase in variance due to nonresponse
-  :math:`r = (1 + 1/m) B / \bar U`,
+  :math:`\mathrm{RIV} = (1 + 1/m) V_B / V_W`,
 * the proportion of the total variance due to the missing data
-  :math:`\lambda = (1 + 1/m) B / T = r / (1 + r)`,
+  :math:`\lambda = (1 + 1/m) V_B / V_T = \mathrm{RIV} / (1 + \mathrm{RIV})`,
 * the degrees of freedom :math:`\nu` of the reference :math:`t` distribution,
   with the small-sample correction of Barnard and Rubin (1999) when the
   complete-data degrees of freedom :math:`\nu_\text{com}` are known, and
 * the fraction of missing information
-  :math:`\gamma = (r + 2 / (\nu + 3)) / (r + 1)`.
+  :math:`\mathrm{FMI} = (\mathrm{RIV} + 2 / (\nu + 3)) / (\mathrm{RIV} + 1)`.
+
+The symbols are the book's, those of Enders (2010, ch. 8); Rubin (1987) and
+mice write :math:`\bar U`, :math:`B`, :math:`T`, :math:`r` and :math:`\gamma`
+(the book keeps :math:`B` for the shrinkage factor and :math:`\gamma` for
+selection models).
 
 The definitions are those of ``pool.scalar`` and ``pool`` in R's mice package
 (van Buuren and Groothuis-Oudshoorn 2011; van Buuren 2018, section 2.3), with
@@ -70,17 +75,18 @@ class PooledEstimate:
     estimate : float
         Pooled estimate :math:`\bar Q`, the mean of the ``m`` estimates.
     within : float
-        Within-imputation variance :math:`\bar U`, the mean of the variances.
+        Within-imputation variance :math:`V_W`, the mean of the variances.
     between : float
-        Between-imputation variance :math:`B` (sample variance, ``ddof=1``).
+        Between-imputation variance :math:`V_B` (sample variance, ``ddof=1``).
     total : float
-        Total variance :math:`T = \bar U + (1 + 1/m) B`.
+        Total variance :math:`V_T = V_W + (1 + 1/m) V_B`.
     riv : float
-        Relative increase in variance :math:`r = (1 + 1/m) B / \bar U`.
+        Relative increase in variance :math:`\mathrm{RIV} = (1 + 1/m) V_B / V_W`.
     lambda_ : float
-        Proportion of variance due to nonresponse :math:`\lambda = (1 + 1/m) B / T`.
+        Proportion of variance due to nonresponse :math:`\lambda = (1 + 1/m) V_B / V_T`.
     fmi : float
-        Fraction of missing information :math:`(r + 2/(\nu + 3)) / (r + 1)`.
+        Fraction of missing information
+        :math:`\mathrm{FMI} = (\mathrm{RIV} + 2/(\nu + 3)) / (\mathrm{RIV} + 1)`.
     df : float
         Degrees of freedom :math:`\nu` (may be ``inf``).
     df_complete : float
@@ -108,12 +114,12 @@ class PooledEstimate:
 
     @property
     def std_error(self) -> float:
-        r"""Pooled standard error :math:`\sqrt{T}`."""
+        r"""Pooled standard error :math:`\sqrt{V_T}`."""
         return math.sqrt(self.total)
 
     @property
     def t_statistic(self) -> float:
-        r"""Wald statistic :math:`\bar Q / \sqrt{T}` for :math:`H_0: Q = 0`."""
+        r"""Wald statistic :math:`\bar Q / \sqrt{V_T}` for :math:`H_0: Q = 0`."""
         return self.estimate / self.std_error
 
     @property
@@ -122,7 +128,7 @@ class PooledEstimate:
         return float(2.0 * _t_sf(abs(self.t_statistic), self.df))
 
     def conf_int(self, level: float = 0.95) -> tuple[float, float]:
-        r"""Confidence interval :math:`\bar Q \pm t_{\nu, (1 + \text{level})/2} \sqrt T`.
+        r"""Confidence interval :math:`\bar Q \pm t_{\nu, (1 + \text{level})/2} \sqrt{V_T}`.
 
         Parameters
         ----------
@@ -465,18 +471,18 @@ def imputations_needed(fmi: float, *, cv: float = 0.05) -> dict[str, int]:
     r"""Numbers of imputations suggested by three rules of thumb.
 
     * ``"efficiency"``: the smallest :math:`m` whose relative efficiency
-      :math:`(1 + \gamma/m)^{-1}` (Rubin 1987, p. 114) is at least 0.99;
-    * ``"white"``: :math:`m \ge 100\gamma` (White, Royston and Wood 2011,
+      :math:`(1 + \mathrm{FMI}/m)^{-1}` (Rubin 1987, p. 114) is at least 0.99;
+    * ``"white"``: :math:`m \ge 100\,\mathrm{FMI}` (White, Royston and Wood 2011,
       who phrase it with the fraction of incomplete cases);
     * ``"von_hippel"``: the quadratic rule
-      :math:`m = 1 + \tfrac12 (\gamma / \text{cv})^2` of von Hippel (2020),
+      :math:`m = 1 + \tfrac12 (\mathrm{FMI} / \text{cv})^2` of von Hippel (2020),
       which makes the coefficient of variation of the pooled standard error
       about ``cv``.
 
     Parameters
     ----------
     fmi : float
-        Fraction of missing information :math:`\gamma`, in (0, 1).
+        Fraction of missing information FMI, in (0, 1).
     cv : float, default 0.05
         Target coefficient of variation of the standard error (von Hippel).
 
