@@ -117,12 +117,12 @@ def marginal_regression_model(df: pd.DataFrame, x: str = "x", y: str = "y") -> p
 
     .. math::
 
-        \log p = \sum_i \Bigl[ r^x_i \log \mathcal N(x_i \mid \mu_x, \sigma_x^2)
-        + r^x_i r^y_i \log \mathcal N(y_i \mid \alpha + \beta x_i, \sigma^2)
-        + (1 - r^x_i) r^y_i \log \mathcal N(y_i \mid \alpha + \beta\mu_x,
+        \log p = \sum_i \Bigl[ R^x_i \log \mathcal N(x_i \mid \mu_x, \sigma_x^2)
+        + R^x_i R^y_i \log \mathcal N(y_i \mid \alpha + \beta x_i, \sigma^2)
+        + (1 - R^x_i) R^y_i \log \mathcal N(y_i \mid \alpha + \beta\mu_x,
         \sigma^2 + \beta^2\sigma_x^2) \Bigr],
 
-    with :math:`r_i = 1` where a value is observed. The posterior of
+    with :math:`R^x_i = 1` where :math:`x_i` is observed (likewise :math:`R^y_i`). The posterior of
     ``mu_x``, ``sigma_x``, ``alpha``, ``beta`` and ``sigma`` is exactly that
     of the imputation model. All data, masks and prior scales are
     ``pm.Data``, so a compiled model can be refitted to another data set
@@ -498,10 +498,10 @@ def complete_case_slope_limit(
     :math:`a` solved so that a share ``prop`` goes missing), the complete
     rows have :math:`E(x \mid y) = \mu_x + c\,(y - \mu_y)`, :math:`c =
     \beta\sigma_x^2/\sigma_y^2`, and :math:`\operatorname{Var}(x \mid y) =
-    \tau^2 = \sigma_x^2\sigma^2/\sigma_y^2` as before, but a different
+    \sigma_{x|y}^2 = \sigma_x^2\sigma^2/\sigma_y^2` as before, but a different
     variance :math:`V` of :math:`y`. Their least-squares slope converges to
 
-    .. math:: \beta_{cc} = \frac{c V}{\tau^2 + c^2 V},
+    .. math:: \beta_{cc} = \frac{c V}{\sigma_{x|y}^2 + c^2 V},
 
     which equals :math:`\beta` when :math:`V = \sigma_y^2` and, for
     :math:`\beta > 0`, is smaller when the selection shrinks the variance of
@@ -546,5 +546,5 @@ def complete_case_slope_limit(
     z_mean = kept @ nodes
     v = var_y * (kept @ (nodes - z_mean) ** 2)
     c = beta * sigma_x**2 / var_y
-    tau2 = sigma_x**2 * sigma**2 / var_y
-    return float(c * v / (tau2 + c**2 * v))
+    var_x_given_y = sigma_x**2 * sigma**2 / var_y
+    return float(c * v / (var_x_given_y + c**2 * v))
