@@ -76,6 +76,23 @@ def test_selection_on_y_attenuates_the_slope(table):
     assert table.loc[("y on y", "slope"), "coverage"] < 0.9
 
 
+def test_scenarios_with_the_same_probabilities_remove_the_same_rows():
+    # "y missing by y" and "x missing by y" give each row the same probability
+    # of being incomplete; with common random numbers they drop the same rows,
+    # so complete-case analysis cannot tell them apart: identical tables.
+    both = complete_case_bias(
+        {
+            "y by y": {"columns": ["y"], "mechanism": "MNAR"},
+            "x by y": {"columns": ["x"], "mechanism": "MAR", "depends_on": ["y"]},
+        },
+        n=100,
+        n_sim=20,
+        seed=3,
+    ).set_index(["scenario", "estimand"])
+    columns = ["mean", "bias", "coverage", "rows_used"]
+    np.testing.assert_array_equal(both.loc["y by y", columns], both.loc["x by y", columns])
+
+
 @pytest.mark.parametrize(
     ("scenarios", "error", "message"),
     [

@@ -179,6 +179,14 @@ def test_coverage_study_output(study):
     # rows used + rows dropped = n for the Bayesian model.
     assert ((mcar_bayes["rows_used"] + mcar_bayes["rows_dropped"]) == 100).all()
     assert mcar_bayes["rows_dropped"].sum() > 0
+    # Every Bayesian fit carries its diagnostics; least squares has none.
+    bayes = study["method"] == METHODS[0]
+    assert study.loc[bayes, ["max_rhat", "min_ess_bulk", "min_ess_tail"]].notna().all().all()
+    assert study.loc[~bayes, ["max_rhat", "min_ess_bulk", "min_ess_tail"]].isna().all().all()
+    assert study["converged"].dtype == bool
+    assert (study.loc[~bayes, "divergences"] == 0).all()
+    # A five-parameter posterior with 4 chains of 500 draws: R-hat near 1.
+    assert (study.loc[bayes, "max_rhat"] < 1.05).all()
 
 
 def test_coverage_summary_is_sensible(study):

@@ -151,15 +151,25 @@ def test_book_figures_draw_on_the_axes_given_and_count_them():
         _, one = plt.subplots()
         with pytest.raises(ValueError, match=rf"`ax` has 1 Axes; the figure needs {n}"):
             draw(one)
-    # the complete-case bias panel marks a bias beyond 2 MCSE in red, else blue
-    fig, axes = plt.subplots(1, 2)
+    # the complete-case bias panel marks a bias beyond 2 MCSE with a red
+    # square, else a blue circle (colour and shape), on one shared bias axis
+    fig, axes = plt.subplots(1, 2, sharex=True)
     plot_complete_case_bias(bias, ax=axes)
+    from matplotlib.collections import PathCollection
     from matplotlib.colors import to_hex
 
     from companion.plots import MISSING_COLOR, OBSERVED_COLOR
 
-    assert to_hex(axes[0].collections[-1].get_facecolor()[0]) == to_hex(MISSING_COLOR)
-    assert to_hex(axes[1].collections[-1].get_facecolor()[0]) == to_hex(OBSERVED_COLOR)
+    def point(panel):  # the one scatter collection with a point in it
+        (found,) = [c for c in panel.collections
+                    if isinstance(c, PathCollection) and len(c.get_offsets())]  # fmt: skip
+        return to_hex(found.get_facecolor()[0])
+
+    assert point(axes[0]) == to_hex(MISSING_COLOR)
+    assert point(axes[1]) == to_hex(OBSERVED_COLOR)
+    plot_complete_case_bias(bias)  # its own figure shares the bias axis
+    shared = plt.gcf().axes
+    assert shared[0].get_shared_x_axes().joined(shared[0], shared[1])
 
 
 def test_imputed_covariate_draws_the_summaries_given():

@@ -32,8 +32,10 @@ def plot_imputed_points(data, imputed, lines, *, x: str = "x", y: str = "y", ax=
     Returns
     -------
     matplotlib.figure.Figure
-        A point is orange with a horizontal bar where ``x`` was imputed,
-        green with a vertical bar where ``y`` was, purple with both.
+        Observed points are blue circles; a point is an orange square with a
+        horizontal bar where ``x`` was imputed, a green triangle with a
+        vertical bar where ``y`` was, a purple diamond with both. The legend
+        sits in the upper left corner, which a rising line leaves empty.
 
     Examples
     --------
@@ -89,15 +91,15 @@ def plot_imputed_points(data, imputed, lines, *, x: str = "x", y: str = "y", ax=
 
     x_rows, y_rows = tables[x].index, tables[y].index
     groups = [
-        (f"{x} imputed", x_rows.difference(y_rows, sort=False), "tab:orange"),
-        (f"{y} imputed", y_rows.difference(x_rows, sort=False), "tab:green"),
-        ("both imputed", x_rows.intersection(y_rows, sort=False), "tab:purple"),
+        (f"{x} imputed", x_rows.difference(y_rows, sort=False), "tab:orange", "s"),
+        (f"{y} imputed", y_rows.difference(x_rows, sort=False), "tab:green", "^"),
+        ("both imputed", x_rows.intersection(y_rows, sort=False), "tab:purple", "D"),
     ]
-    for label, rows, color in groups:
+    for label, rows, color, marker in groups:
         if len(rows) == 0:
             continue
         ax.errorbar(filled.loc[rows, x], filled.loc[rows, y], xerr=half_widths(x, rows),
-                    yerr=half_widths(y, rows), fmt="o", markersize=4, color=color,
+                    yerr=half_widths(y, rows), fmt=marker, markersize=4.5, color=color,
                     elinewidth=0.8, alpha=0.8, label=label)  # fmt: skip
     grid = np.linspace(np.nanmin(filled[x]) - 0.2, np.nanmax(filled[x]) + 0.2, 50)
     styles = [{"color": "black"}, {"color": MISSING_COLOR, "linestyle": "--"},
@@ -106,7 +108,9 @@ def plot_imputed_points(data, imputed, lines, *, x: str = "x", y: str = "y", ax=
         ax.plot(grid, intercept + slope * grid, label=label, **styles[k % len(styles)])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    # upper left: empty for a rising line; 9 pt stays readable in print
+    ax.legend(frameon=False, loc="upper left", fontsize=9, handlelength=1.6,
+              borderaxespad=0.2)  # fmt: skip
     return fig
 
 

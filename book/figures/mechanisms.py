@@ -78,8 +78,10 @@ def plot_complete_case_bias(table, *, scale: float = 2.0, ax=None):
     Returns
     -------
     matplotlib.figure.Figure
-        One panel per estimand; scenarios on the vertical axis, bias on the
-        horizontal axis, a dashed line at zero bias.
+        One panel per estimand, all on the same bias scale, so that biases
+        can be compared across panels; scenarios on the vertical axis, a
+        dashed line at zero bias. A bias larger than ``scale`` Monte Carlo
+        standard errors is drawn as a red square, any other as a blue circle.
 
     Examples
     --------
@@ -95,7 +97,7 @@ def plot_complete_case_bias(table, *, scale: float = 2.0, ax=None):
     scenarios = list(dict.fromkeys(table["scenario"]))
     size = (2.4 * len(estimands) + 2.2, 0.45 * len(scenarios) + 1.4)
     if ax is None:
-        fig, axes = plt.subplots(1, len(estimands), figsize=size, sharey=True,
+        fig, axes = plt.subplots(1, len(estimands), figsize=size, sharex=True, sharey=True,
                                  layout="constrained")  # fmt: skip
         axes = np.atleast_1d(axes)
     else:
@@ -104,11 +106,13 @@ def plot_complete_case_bias(table, *, scale: float = 2.0, ax=None):
     positions = np.arange(len(scenarios))[::-1]
     for panel, estimand in zip(axes, estimands, strict=True):
         rows = table[table["estimand"] == estimand].set_index("scenario").loc[scenarios]
-        biased = np.abs(rows["bias"]) > scale * rows["bias_mcse"]
-        colors = np.where(biased, MISSING_COLOR, OBSERVED_COLOR)
+        biased = (np.abs(rows["bias"]) > scale * rows["bias_mcse"]).to_numpy()
         panel.errorbar(rows["bias"], positions, xerr=scale * rows["bias_mcse"], fmt="none",
                        ecolor="0.4", capsize=3)  # fmt: skip
-        panel.scatter(rows["bias"], positions, color=colors, zorder=3)
+        panel.scatter(rows["bias"][~biased], positions[~biased], color=OBSERVED_COLOR,
+                      marker="o", zorder=3)  # fmt: skip
+        panel.scatter(rows["bias"][biased], positions[biased], color=MISSING_COLOR,
+                      marker="s", zorder=3)  # fmt: skip
         panel.axvline(0, color="0.3", linestyle="--", linewidth=1)
         panel.set_title(estimand)
         panel.set_xlabel("bias")

@@ -38,7 +38,7 @@ def plot_pooled_by_m(table, *, fmi: float | None = None, ax=None):
         fig = left.figure
     m = table["m"].to_numpy()
     left.plot(m, table["mc_sd_estimate"], "o-", label="simulated")
-    left.plot(m, table["theory_sd_estimate"], "--", color="0.3", label=r"$\sqrt{B/m}$")
+    left.plot(m, table["theory_sd_estimate"], "--", color="0.3", label=r"$\sqrt{V_B/m}$")
     left.set_xscale("log")
     left.set_yscale("log")
     left.set_xlabel("number of imputations m")

@@ -65,12 +65,17 @@ def scenario_data(
 ) -> Iterator[tuple[int, str, pd.DataFrame]]:
     """Yield ``(replicate, scenario, amputed data)``: every scenario amputes the same data.
 
-    Draws from ``rng`` lazily, so a caller may draw from it between items.
+    Within a replicate every scenario also amputes with the same seed (common
+    random numbers): :func:`companion.ampute` compares the same uniform draws
+    with each scenario's probabilities, so two scenarios that give a row the
+    same probability remove it together. Draws from ``rng`` lazily, so a
+    caller may draw from it between items.
     """
     for replicate in range(n_sim):
         complete = simulate_regression(n, alpha=alpha, beta=beta, sigma=sigma, seed=rng)
+        amputation_seed = int(rng.integers(2**63 - 1))
         for name, options in scenarios.items():
-            yield replicate, name, ampute(complete, seed=rng, **options)
+            yield replicate, name, ampute(complete, seed=amputation_seed, **options)
 
 
 def complete_case_estimates(
@@ -151,7 +156,9 @@ def complete_case_bias(
     alpha, beta, sigma : float
         Parameters of :func:`companion.simulate_regression`.
     seed : int, numpy.random.Generator or None
-        Source of randomness; every scenario sees the same complete data sets.
+        Source of randomness; every scenario sees the same complete data sets
+        and the same uniform draws for the amputation, so scenarios whose
+        missingness probabilities agree remove the same rows.
 
     Returns
     -------

@@ -117,12 +117,12 @@ def marginal_regression_model(df: pd.DataFrame, x: str = "x", y: str = "y") -> p
 
     .. math::
 
-        \log p = \sum_i \Bigl[ r^x_i \log \mathcal N(x_i \mid \mu_x, \sigma_x^2)
-        + r^x_i r^y_i \log \mathcal N(y_i \mid \alpha + \beta x_i, \sigma^2)
-        + (1 - r^x_i) r^y_i \log \mathcal N(y_i \mid \alpha + \beta\mu_x,
+        \log p = \sum_i \Bigl[ R^x_i \log \mathcal N(x_i \mid \mu_x, \sigma_x^2)
+        + R^x_i R^y_i \log \mathcal N(y_i \mid \alpha + \beta x_i, \sigma^2)
+        + (1 - R^x_i) R^y_i \log \mathcal N(y_i \mid \alpha + \beta\mu_x,
         \sigma^2 + \beta^2\sigma_x^2) \Bigr],
 
-    with :math:`r_i = 1` where a value is observed. The posterior of
+    with :math:`R^x_i = 1` where :math:`x_i` is observed (likewise :math:`R^y_i`). The posterior of
     ``mu_x``, ``sigma_x``, ``alpha``, ``beta`` and ``sigma`` is exactly that
     of the imputation model. All data, masks and prior scales are
     ``pm.Data``, so a compiled model can be refitted to another data set
@@ -311,7 +311,7 @@ def coverage_study(
     sigma: float = 1.0,
     draws: int = 500,
     tune: int = 500,
-    chains: int = 2,
+    chains: int = 4,
     seed: SeedLike = None,
     compiled=None,
 ) -> pd.DataFrame:
@@ -339,7 +339,8 @@ def coverage_study(
     alpha, beta, sigma : float
         True intercept, slope and residual standard deviation.
     draws, tune, chains : int
-        MCMC settings of each Bayesian fit.
+        MCMC settings of each Bayesian fit (4 chains by default, so that
+        R-hat is judged by the book's rules).
     seed : int, numpy.random.Generator or None
         Source of randomness (data, amputation and MCMC).
     compiled : nutpie.CompiledModel, optional
@@ -353,7 +354,11 @@ def coverage_study(
         ``estimate``, ``lower``, ``upper``, ``covered`` (bool), ``width``,
         ``rows_used``, ``rows_dropped`` (rows missing both values, not used by
         the Bayesian model; 0 for the other methods, which report in
-        ``rows_used``) and ``divergences`` (Bayesian fits only; 0 otherwise).
+        ``rows_used``), and for the Bayesian fits their diagnostics:
+        ``divergences``, ``max_rhat``, ``min_ess_bulk``, ``min_ess_tail``
+        (:func:`companion.inference.sampler_diagnostics`) and ``converged``
+        (True when :func:`companion.inference.check_convergence` finds no
+        problem); the other methods get 0, NaN and True.
         ``attrs`` holds ``truth`` and ``level``. Summarise with
         :func:`coverage_summary`.
 
@@ -367,7 +372,11 @@ def coverage_study(
 
     from companion._random import sampler_seed
     from companion.datasets.simulate import simulate_regression
-    from companion.inference.diagnostics import compile_model
+    from companion.inference.diagnostics import (
+        check_convergence,
+        compile_model,
+        sampler_diagnostics,
+    )
 
     check_scenarios(scenarios)
     n = check_count(n, "n", 10)
@@ -395,7 +404,14 @@ def coverage_study(
             save_warmup=False,
         )  # fmt: skip
         estimates = _method_estimates(amputed, trace.posterior, "x", "y", level)
-        divergences = int(trace.sample_stats["diverging"].sum())
+        health = sampler_diagnostics(trace)
+        fit_checks = {
+            "divergences": int(health["divergences"]), "max_rhat": health["max_rhat"],
+            "min_ess_bulk": health["min_ess_bulk"], "min_ess_tail": health["min_ess_tail"],
+            "converged": not check_convergence(trace),
+        }  # fmt: skip
+        no_fit = {"divergences": 0, "max_rhat": np.nan, "min_ess_bulk": np.nan,
+                  "min_ess_tail": np.nan, "converged": True}  # fmt: skip
         for method, est in estimates.items():
             bayes = method == METHODS[0]
             rows.append({
@@ -404,7 +420,7 @@ def coverage_study(
                 "upper": est["beta_upper"],
                 "rows_used": len(used) if bayes else est["rows_used"],
                 "rows_dropped": report.n_dropped if bayes else 0,
-                "divergences": divergences if bayes else 0,
+                **(fit_checks if bayes else no_fit),
             })  # fmt: skip
     results = pd.DataFrame(rows)
     results["covered"] = (results["lower"] <= beta) & (beta <= results["upper"])
@@ -482,10 +498,10 @@ def complete_case_slope_limit(
     :math:`a` solved so that a share ``prop`` goes missing), the complete
     rows have :math:`E(x \mid y) = \mu_x + c\,(y - \mu_y)`, :math:`c =
     \beta\sigma_x^2/\sigma_y^2`, and :math:`\operatorname{Var}(x \mid y) =
-    \tau^2 = \sigma_x^2\sigma^2/\sigma_y^2` as before, but a different
+    \sigma_{x|y}^2 = \sigma_x^2\sigma^2/\sigma_y^2` as before, but a different
     variance :math:`V` of :math:`y`. Their least-squares slope converges to
 
-    .. math:: \beta_{cc} = \frac{c V}{\tau^2 + c^2 V},
+    .. math:: \beta_{cc} = \frac{c V}{\sigma_{x|y}^2 + c^2 V},
 
     which equals :math:`\beta` when :math:`V = \sigma_y^2` and, for
     :math:`\beta > 0`, is smaller when the selection shrinks the variance of
@@ -530,5 +546,5 @@ def complete_case_slope_limit(
     z_mean = kept @ nodes
     v = var_y * (kept @ (nodes - z_mean) ** 2)
     c = beta * sigma_x**2 / var_y
-    tau2 = sigma_x**2 * sigma**2 / var_y
-    return float(c * v / (tau2 + c**2 * v))
+    var_x_given_y = sigma_x**2 * sigma**2 / var_y
+    return float(c * v / (var_x_given_y + c**2 * v))

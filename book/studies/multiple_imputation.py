@@ -47,8 +47,8 @@ def pooled_by_m(
     -------
     pandas.DataFrame
         One row per ``m``: ``m``, ``mc_sd_estimate`` (sd of the pooled
-        estimate over subsets), ``theory_sd_estimate`` (:math:`\sqrt{B/m}`
-        with :math:`B` from the reservoir, the sampling sd of a mean of
+        estimate over subsets), ``theory_sd_estimate`` (:math:`\sqrt{V_B/m}`
+        with :math:`V_B` from the reservoir, the sampling sd of a mean of
         ``m`` draws, ignoring the finite reservoir), ``mean_std_error`` and
         ``mc_sd_std_error`` (mean and sd of the pooled standard error),
         ``mean_fmi``.

@@ -21,6 +21,10 @@ from companion.missing.bayesian import (
 from companion.missing.chained import (
     mice_impute,
 )
+from companion.missing.mcar import (
+    MCARTest,
+    mcar_test,
+)
 from companion.missing.mnar import (
     SELECTION_PARAMETERS,
     delta_adjust,
@@ -45,6 +49,7 @@ from companion.missing.pool import (
 
 __all__ = [
     "DropReport",
+    "MCARTest",
     "MECHANISMS",
     "PooledEstimate",
     "REGRESSION_PARAMETERS",
@@ -59,6 +64,7 @@ __all__ = [
     "find_tipping_point",
     "fit_ols",
     "imputations_needed",
+    "mcar_test",
     "mean_impute",
     "mice_impute",
     "missing_pattern",
