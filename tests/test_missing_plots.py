@@ -39,6 +39,10 @@ def test_missing_pattern_draws_the_table_it_is_given(incomplete):
     assert [t.get_text() for t in ax.get_yticklabels()] == [str(r) for r in body["rows"]]
     margin = [t.get_text() for t in ax.texts]
     assert margin == [str(pattern.loc["total", v]) for v in variables]
+    # Missing cells are hatched as well as red: one hatched square per 0 in the table.
+    hatched = [(p.get_x() + 0.5, p.get_y() + 0.5) for p in ax.patches if p.get_hatch()]
+    rows, cols = np.nonzero(body[variables].to_numpy() == 0)
+    assert sorted(hatched) == sorted(zip(cols.tolist(), rows.tolist(), strict=True))
 
 
 def test_missing_pattern_refuses_the_data_themselves(incomplete):

@@ -36,7 +36,8 @@ def _check_pattern(pattern) -> None:
 def plot_missing_pattern(pattern, *, ax=None):
     """Draw a missing-data pattern table as a grid, in the style of mice's ``md.pattern``.
 
-    Each row is a pattern (blue: observed, red: missing). The left margin
+    Each row is a pattern: observed cells plain blue, missing cells red and
+    hatched, so that the two differ without colour too. The left margin
     gives how many rows have the pattern, the right margin how many
     variables it misses, and the bottom margin how many values each
     variable misses.
@@ -69,6 +70,7 @@ def plot_missing_pattern(pattern, *, ax=None):
     _check_pattern(pattern)
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Rectangle
 
     body, total = pattern.drop(index="total"), pattern.loc["total"]
     variables = [c for c in pattern.columns if c not in ("rows", "missing_vars")]
@@ -81,6 +83,9 @@ def plot_missing_pattern(pattern, *, ax=None):
     cells = body[variables].to_numpy(dtype=float)
     ax.imshow(cells, cmap=ListedColormap([MISSING_COLOR, OBSERVED_COLOR]), vmin=0, vmax=1,
               aspect="auto")  # fmt: skip
+    for i, j in zip(*np.nonzero(cells == 0), strict=True):
+        ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch="///",
+                               edgecolor="white", linewidth=0))  # fmt: skip
     ax.set_xticks(range(len(variables)), [str(v) for v in variables])
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(body)), body["rows"].tolist())
