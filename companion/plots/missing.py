@@ -180,7 +180,7 @@ def plot_coefficient_intervals(
             panel.plot(row["estimate"], y, "o", color=colors[k % len(colors)], markersize=6)
         if truth is not None and name in truth:
             panel.axvline(truth[name], color="0.3", linestyle="--", linewidth=1, label="true value")
-            panel.legend(loc="best", fontsize="small", frameon=False)
+            panel.legend(loc="best", frameon=False)
         panel.set_title(str(name))
         panel.set_xlabel(f"estimate and {level_label}")
         panel.set_yticks(range(len(labels)), labels[::-1])
@@ -262,5 +262,5 @@ def plot_tipping_point(
                    label=f"{label} (δ = {value:.2f})")  # fmt: skip
     ax.set_xlabel("δ, shift of the imputed values")
     ax.set_ylabel(ylabel if ylabel is not None else f"pooled {term}")
-    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
