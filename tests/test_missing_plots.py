@@ -209,9 +209,12 @@ def test_rank_heatmaps_share_one_scale_and_keep_the_order():
     images = [ax.images[0] for ax in axes]
     np.testing.assert_allclose(images[0].get_array(), a.loc[["S2", "S1", "S3"]].to_numpy())
     np.testing.assert_allclose(images[1].get_array(), b.loc[["S2", "S1", "S3"]].to_numpy())
-    # one grey scale, up to the largest probability of either table
+    # one colour scale, up to the largest probability of either table
     assert images[0].norm is images[1].norm
-    assert images[0].norm.vmax == pytest.approx(0.7)
+    assert images[0].norm.vmax == pytest.approx(0.5)  # the default cap
+    fig, axes = plt.subplots(1, 2)
+    plot_rank_heatmaps({"a": a, "b": b}, order=["S2", "S1", "S3"], vmax=None, ax=axes)
+    assert axes[0].images[0].norm.vmax == pytest.approx(0.7)  # the largest probability
     assert [t.get_text() for t in axes[0].get_yticklabels()] == ["S2", "S1", "S3"]
     with pytest.raises(ValueError, match=r"`ax` has 1 Axes; the figure needs 2"):
         plot_rank_heatmaps({"a": a, "b": b}, order=["S1", "S2", "S3"], ax=axes[0])

@@ -180,7 +180,7 @@ def _label_points(ax, x, y, labels, *, fontsize=8):
         placed.append(box or put(k, *_LABEL_SPOTS[0])[1])
 
 
-def plot_rank_heatmaps(tables, *, order, ax=None):
+def plot_rank_heatmaps(tables, *, order, vmax=0.5, ax=None):
     """Heat maps of each group's posterior rank probabilities, one panel per data set.
 
     Parameters
@@ -191,14 +191,19 @@ def plot_rank_heatmaps(tables, *, order, ax=None):
     order : sequence
         The groups from top to bottom, by their true rank: the true rank of
         the k-th group is k, drawn as a dotted diagonal.
+    vmax : float or None, default 0.5
+        The probability that gets the darkest colour; larger ones get it too
+        (the colour bar ends in an arrow). Rank probabilities are mostly
+        spread thin, so a scale up to 1 would leave nearly every cell pale.
+        None: the largest probability in any table.
     ax : sequence of matplotlib.axes.Axes, optional
         One Axes per table; default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Shared axes and one grey scale (square root of the probability, from
-        0 to the largest probability in any table), labelled at print size.
+        Shared axes and one colour scale, white to dark blue (square root of
+        the probability, from 0 to ``vmax``), labelled at print size.
 
     Examples
     --------
@@ -225,12 +230,13 @@ def plot_rank_heatmaps(tables, *, order, ax=None):
         axes = np.asarray(panels(ax, len(names)))
         fig = axes[0].figure
     top = max(float(tables[name].loc[order].to_numpy(dtype=float).max()) for name in names)
-    norm = PowerNorm(0.5, vmin=0, vmax=top)
+    scale_top = top if vmax is None else min(float(vmax), top)
+    norm = PowerNorm(0.5, vmin=0, vmax=scale_top)
     image = None
     diagonal = np.arange(1, len(order) + 1)
     for panel, name in zip(axes, names, strict=True):
         values = tables[name].loc[order].to_numpy(dtype=float)
-        image = panel.imshow(values, cmap="Greys", norm=norm, aspect="auto",
+        image = panel.imshow(values, cmap="Blues", norm=norm, aspect="auto",
                              extent=(0.5, n_ranks + 0.5, len(order) - 0.5, -0.5))  # fmt: skip
         panel.plot(diagonal, diagonal - 1, linestyle=":", color="tab:orange", linewidth=1.2,
                    label="true rank")  # fmt: skip
@@ -240,9 +246,10 @@ def plot_rank_heatmaps(tables, *, order, ax=None):
         panel.tick_params(labelsize=8)
     axes[0].set_yticks(range(len(order)), [short_label(g) for g in order])
     axes[0].set_ylabel("school, by true rank", fontsize=9)
-    bar = fig.colorbar(image, ax=list(axes), shrink=0.8, aspect=30)
+    extend = "max" if top > scale_top else "neither"
+    bar = fig.colorbar(image, ax=list(axes), shrink=0.8, aspect=30, extend=extend)
     bar.set_label("posterior probability", fontsize=9)
-    bar.set_ticks([t for t in (0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0) if t <= top])
+    bar.set_ticks([t for t in (0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0) if t <= scale_top])
     bar.ax.tick_params(labelsize=8)
     axes[0].legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
     return fig
