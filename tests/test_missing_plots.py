@@ -190,3 +190,45 @@ def test_imputed_covariate_draws_the_summaries_given():
         plot_imputed_covariate(imputed.rename(index={"S1": "S3"}), truth)
     with pytest.raises(ValueError, match=r"`imputed` has no column\(s\) \['upper'\]"):
         plot_imputed_covariate(imputed.drop(columns="upper"), truth)
+
+
+def test_imputed_covariate_labels_do_not_overlap():
+    # Five schools whose points nearly coincide: every label gets its own place.
+    from book.figures.hierarchical_missing import plot_imputed_covariate
+
+    groups = [f"School {k}" for k in range(1, 6)]
+    imputed = pd.DataFrame(
+        {"mean": [0.20, 0.21, 0.22, 0.23, 0.24], "lower": -1.0, "upper": 1.0}, index=groups
+    )
+    truth = pd.Series([0.10, 0.11, 0.12, 0.13, 0.14], index=groups)
+    fig, ax = plt.subplots(figsize=(5.6, 4.6))
+    plot_imputed_covariate(imputed, truth, ax=ax)
+    fig.canvas.draw()
+    texts = [t for t in ax.texts if t.get_text() in {"1", "2", "3", "4", "5"}]
+    assert sorted(t.get_text() for t in texts) == ["1", "2", "3", "4", "5"]
+    boxes = [t.get_window_extent() for t in texts]
+    overlaps = [(i, j) for i in range(5) for j in range(i + 1, 5) if boxes[i].overlaps(boxes[j])]
+    assert not overlaps
+
+
+def test_rank_heatmaps_share_one_scale_and_keep_the_order():
+    from book.figures.hierarchical_missing import plot_rank_heatmaps
+
+    ranks = [1, 2, 3]
+    a = pd.DataFrame([[0.6, 0.3, 0.1], [0.3, 0.5, 0.2], [0.1, 0.2, 0.7]],
+                     index=["S1", "S2", "S3"], columns=ranks)  # fmt: skip
+    b = a.loc[["S3", "S2", "S1"]] * 0.5 + 1 / 6
+    fig, axes = plt.subplots(1, 2)
+    assert plot_rank_heatmaps({"a": a, "b": b}, order=["S2", "S1", "S3"], ax=axes) is fig
+    images = [ax.images[0] for ax in axes]
+    np.testing.assert_allclose(images[0].get_array(), a.loc[["S2", "S1", "S3"]].to_numpy())
+    np.testing.assert_allclose(images[1].get_array(), b.loc[["S2", "S1", "S3"]].to_numpy())
+    # one colour scale, up to the largest probability of either table
+    assert images[0].norm is images[1].norm
+    assert images[0].norm.vmax == pytest.approx(0.5)  # the default cap
+    fig, axes = plt.subplots(1, 2)
+    plot_rank_heatmaps({"a": a, "b": b}, order=["S2", "S1", "S3"], vmax=None, ax=axes)
+    assert axes[0].images[0].norm.vmax == pytest.approx(0.7)  # the largest probability
+    assert [t.get_text() for t in axes[0].get_yticklabels()] == ["S2", "S1", "S3"]
+    with pytest.raises(ValueError, match=r"`ax` has 1 Axes; the figure needs 2"):
+        plot_rank_heatmaps({"a": a, "b": b}, order=["S1", "S2", "S3"], ax=axes[0])

@@ -119,11 +119,137 @@ def plot_imputed_covariate(imputed, truth, *, band=None, level_label: str = "90%
                 label=f"imputed: mean and {level_label} interval")  # fmt: skip
     span = np.array([min(true.min(), lower.min()), max(true.max(), upper.max())])
     ax.plot(span, span, color="black", linestyle="--", linewidth=1, label="imputed = true")
-    for x, y, label in zip(true, mean, labels, strict=True):
-        ax.annotate(short_label(label), (x, y), xytext=(4, 2), textcoords="offset points",
-                    fontsize=8)  # fmt: skip
+    _label_points(ax, true, mean, [short_label(g) for g in labels])
     ax.set_xlabel(f"true ${covariate}_j$")
     ax.set_ylabel(f"imputed ${covariate}_j$")
     ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2,
               fontsize=8)  # fmt: skip
+    return fig
+
+
+# Where a label may go around its point: offsets in points and alignment.
+_LABEL_SPOTS = (
+    ((4, 2), "left", "bottom"),
+    ((4, -2), "left", "top"),
+    ((-4, 2), "right", "bottom"),
+    ((-4, -2), "right", "top"),
+    ((0, 6), "center", "bottom"),
+    ((0, -6), "center", "top"),
+    ((10, 10), "left", "bottom"),
+    ((10, -10), "left", "top"),
+    ((-10, 10), "right", "bottom"),
+    ((-10, -10), "right", "top"),
+    ((0, 16), "center", "bottom"),
+    ((0, -16), "center", "top"),
+)
+
+
+def _label_points(ax, x, y, labels, *, fontsize=8):
+    """Label each point, choosing a side where the label overlaps no earlier label.
+
+    Points are labelled from left to right; each label takes the first of
+    ``_LABEL_SPOTS`` whose box overlaps neither a label already placed nor
+    another point, else the first that overlaps no label, else the first.
+    """
+    fig = ax.figure
+    fig.canvas.draw()  # settle the layout and the axis limits first
+    renderer = fig.canvas.get_renderer()
+    points = ax.transData.transform(np.column_stack([x, y]))
+
+    def put(k, offset, ha, va):
+        text = ax.annotate(labels[k], (x[k], y[k]), xytext=offset, textcoords="offset points",
+                           ha=ha, va=va, fontsize=fontsize)  # fmt: skip
+        return text, text.get_window_extent(renderer).expanded(1.05, 1.1)
+
+    def free(box, k, *, of_points):
+        if any(box.overlaps(other) for other in placed):
+            return False
+        return not of_points or not any(box.contains(*p) for j, p in enumerate(points) if j != k)
+
+    def first_free(k, *, of_points):
+        for offset, ha, va in _LABEL_SPOTS:
+            text, box = put(k, offset, ha, va)
+            if free(box, k, of_points=of_points):
+                return box
+            text.remove()
+        return None
+
+    placed = []
+    for k in np.argsort(x, kind="stable"):
+        box = first_free(k, of_points=True) or first_free(k, of_points=False)
+        placed.append(box or put(k, *_LABEL_SPOTS[0])[1])
+
+
+def plot_rank_heatmaps(tables, *, order, vmax=0.5, ax=None):
+    """Heat maps of each group's posterior rank probabilities, one panel per data set.
+
+    Parameters
+    ----------
+    tables : mapping of str to pandas.DataFrame
+        Data set name -> :func:`companion.hierarchical.group_ranks` table
+        (groups by ranks, probabilities).
+    order : sequence
+        The groups from top to bottom, by their true rank: the true rank of
+        the k-th group is k, drawn as a dotted diagonal.
+    vmax : float or None, default 0.5
+        The probability that gets the darkest colour; larger ones get it too
+        (the colour bar ends in an arrow). Rank probabilities are mostly
+        spread thin, so a scale up to 1 would leave nearly every cell pale.
+        None: the largest probability in any table.
+    ax : sequence of matplotlib.axes.Axes, optional
+        One Axes per table; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Shared axes and one colour scale, white to dark blue (square root of
+        the probability, from 0 to ``vmax``), labelled at print size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.hierarchical import group_ranks
+    >>> from book.figures.hierarchical_missing import plot_rank_heatmaps
+    >>> draws = np.random.default_rng(1).normal([0.0, 1.0, 2.0], 1.0, size=(200, 3))
+    >>> table = group_ranks(draws)
+    >>> fig = plot_rank_heatmaps({"a": table, "b": table}, order=table.index[::-1])
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import PowerNorm
+
+    from book.figures import panels
+
+    names = list(tables)
+    order = list(order)
+    n_ranks = tables[names[0]].shape[1]
+    if ax is None:
+        fig, axes = plt.subplots(1, len(names), figsize=(7, 0.2 * len(order) + 1.7),
+                                 sharex=True, sharey=True, layout="constrained")  # fmt: skip
+        axes = np.atleast_1d(axes)
+    else:
+        axes = np.asarray(panels(ax, len(names)))
+        fig = axes[0].figure
+    top = max(float(tables[name].loc[order].to_numpy(dtype=float).max()) for name in names)
+    scale_top = top if vmax is None else min(float(vmax), top)
+    norm = PowerNorm(0.5, vmin=0, vmax=scale_top)
+    image = None
+    diagonal = np.arange(1, len(order) + 1)
+    for panel, name in zip(axes, names, strict=True):
+        values = tables[name].loc[order].to_numpy(dtype=float)
+        image = panel.imshow(values, cmap="Blues", norm=norm, aspect="auto",
+                             extent=(0.5, n_ranks + 0.5, len(order) - 0.5, -0.5))  # fmt: skip
+        panel.plot(diagonal, diagonal - 1, linestyle=":", color="tab:orange", linewidth=1.2,
+                   label="true rank")  # fmt: skip
+        panel.set_title(name, fontsize=10)
+        panel.set_xlabel("rank (1 = best)", fontsize=9)
+        panel.set_xticks([1, *range(5, n_ranks + 1, 5)])
+        panel.tick_params(labelsize=8)
+    axes[0].set_yticks(range(len(order)), [short_label(g) for g in order])
+    axes[0].set_ylabel("school, by true rank", fontsize=9)
+    extend = "max" if top > scale_top else "neither"
+    bar = fig.colorbar(image, ax=list(axes), shrink=0.8, aspect=30, extend=extend)
+    bar.set_label("posterior probability", fontsize=9)
+    bar.set_ticks([t for t in (0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0) if t <= scale_top])
+    bar.ax.tick_params(labelsize=8)
+    axes[0].legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
     return fig

@@ -13,8 +13,10 @@ Missing outcomes :math:`y_{ij}` and missing covariates :math:`w_j` (NaN in
 the data) are imputed inside the model by PyMC's automatic imputation. The
 model for :math:`w_j` is what makes imputing the covariate possible.
 Optionally, a selection model for the outcome,
-:math:`\operatorname{logit} \Pr(y_{ij} \text{ observed}) = \gamma_0 + \gamma_1 (y_{ij} - m)/s`,
-lets missingness depend on the missing score itself (MNAR).
+:math:`\operatorname{logit} \Pr(R_{ij} = 1 \mid y_{ij}) = \gamma_0 + \gamma_1 (y_{ij} - m)/s`
+with :math:`R_{ij} = 1` where :math:`y_{ij}` is observed (the log-odds of
+*responding*, as in :func:`companion.selection_model`), lets missingness
+depend on the missing score itself (MNAR).
 
 The module also summarises what missing data do to a hierarchical model:
 per-school counts and observed means (:func:`group_summaries`), the
