@@ -27,6 +27,7 @@ from companion import (
 )
 from companion.hierarchical.summaries import METHODS
 from companion.plots import plot_group_data
+from companion.plots.style import short_label
 
 PRIORS = {"mu_prior": (70, 10), "tau_prior": ("half-normal", 10)}
 
@@ -327,7 +328,8 @@ def test_plot_pooling_panels(fake_fits, close_figures):
             strict=True,
         )
     )
-    assert sorted(ticks, key=ticks.get, reverse=True) == GROUPS  # first school on top
+    short = [short_label(g) for g in GROUPS]
+    assert sorted(ticks, key=ticks.get, reverse=True) == short  # first school on top
 
 
 def test_plot_pooling_panels_needs_all_three_methods(fake_fits, close_figures):
@@ -339,8 +341,12 @@ def test_plot_pooling_panels_needs_all_three_methods(fake_fits, close_figures):
 
 def test_plot_pooling_risk(small_risk, close_figures):
     fig = plot_pooling_risk(small_risk, bins=4)
-    assert isinstance(fig, Figure) and len(fig.axes) == 3
-    assert fig.axes[0].get_ylabel() == "RMSE over the schools of a data set"
-    assert fig.axes[1].get_xlabel() == "RMSE(partial) − RMSE(no pooling)"
-    assert len(fig.axes[2].get_lines()) == 3
-    assert {t.get_text() for t in fig.axes[2].get_legend().get_texts()} == set(METHODS)
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert fig.axes[0].get_xlabel() == "RMSE(partial) − RMSE(no pooling)"
+    assert fig.axes[1].get_xlabel() == "|true school mean − μ|"
+    lines = fig.axes[1].get_lines()
+    assert len(lines) == 3
+    # the methods differ in marker and line style, not only in colour
+    assert len({line.get_marker() for line in lines}) == 3
+    assert len({line.get_linestyle() for line in lines}) == 3
+    assert {t.get_text() for t in fig.axes[1].get_legend().get_texts()} == set(METHODS)

@@ -124,6 +124,15 @@ def test_nuts_sbc_shapes_and_attributes(nuts_ranks):
     assert len(nuts_ranks.attrs["divergences"]) == 12
 
 
+def test_nuts_sbc_keeps_each_fits_convergence_diagnostics(nuts_ranks):
+    # one value per fit, over all draws before thinning (2 chains of 2 * 10 draws here)
+    for key in ("max_rhat", "min_ess_bulk", "min_ess_tail"):
+        values = np.asarray(nuts_ranks.attrs[key], dtype=float)
+        assert values.shape == (12,) and np.isfinite(values).all(), key
+    assert (np.asarray(nuts_ranks.attrs["max_rhat"]) > 0.9).all()
+    assert (np.asarray(nuts_ranks.attrs["min_ess_bulk"]) > 0).all()
+
+
 def test_nuts_sbc_is_reproducible(school_model, nuts_ranks):
     pd.testing.assert_frame_equal(simulation_based_calibration(school_model, **SMALL), nuts_ranks)
 
@@ -133,3 +142,5 @@ def test_nuts_sbc_validates(school_model):
         simulation_based_calibration(school_model, var_names=["sigma"])
     with pytest.raises(ValueError, match="`n_replicates`"):
         simulation_based_calibration(school_model, n_replicates=0)
+    with pytest.raises(ValueError, match="`target_accept`"):
+        simulation_based_calibration(school_model, target_accept=1.5)

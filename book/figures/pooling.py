@@ -5,6 +5,14 @@ from __future__ import annotations
 from companion.plots.hierarchical import plot_group_data
 from companion.plots.style import POOLING_COLORS, short_label
 
+#: Markers and line styles of the three methods, so that no figure tells them
+#: apart by colour alone.
+MARKERS = {"no pooling": "o", "partial pooling": "s", "complete pooling": "^", "truth": "D"}
+LINESTYLES = {"no pooling": "-", "partial pooling": "--", "complete pooling": ":"}
+#: Smallest font of the figures, in points: they are drawn about 7 inches
+#: wide and shrink little on the printed page.
+FONT = 9
+
 
 def plot_pooling_panels(
     data,
@@ -53,35 +61,41 @@ def plot_pooling_panels(
     import matplotlib.pyplot as plt
 
     wide, truth = _pool_wide(estimates, group)
-    fig, axes = plt.subplots(2, 2, figsize=(10, 8.4), layout="constrained")
+    fig, axes = plt.subplots(2, 2, figsize=(7.2, 7.4), layout="constrained")
     plot_group_data(data, truth=None, group=group, outcome=outcome,
                      population_mean=population_mean, ax=axes[0, 0], seed=seed)  # fmt: skip
-    axes[0, 0].set_title("(a) Scores by school", loc="left", fontsize="medium", pad=22)
+    axes[0, 0].legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False,
+                      fontsize=FONT, markerscale=0.6, columnspacing=1.5)  # fmt: skip
+    axes[0, 0].set_title("(a) Scores by school", loc="left", fontsize=10, pad=22)
     _pool_columns_panel(axes[0, 1], wide, truth, population_mean)
     _pool_shrinkage_panel(axes[1, 0], wide, population_mean)
     _pool_forest_panel(axes[1, 1], wide, truth)
+    for ax in axes.flat:
+        ax.tick_params(labelsize=FONT)
+        ax.xaxis.label.set_size(FONT + 0.5)
+        ax.yaxis.label.set_size(FONT + 0.5)
     return fig
 
 
 def plot_pooling_risk(risk, *, bins: int = 10):
     """How far each estimator falls from the truth over simulated data sets.
 
-    (a) the RMSE over the schools of each data set, per method; (b) the
-    difference in that RMSE between partial and no pooling, per data set;
-    (c) the RMSE by how far a school's true mean lies from the population
-    mean.
+    (a) the difference in RMSE over the schools of each data set between
+    partial and no pooling; (b) the RMSE of each method by how far a
+    school's true mean lies from the population mean. Methods differ in
+    colour, marker and line style.
 
     Parameters
     ----------
     risk : pandas.DataFrame
         Output of :func:`book.studies.pooling.pooling_risk`.
     bins : int, default 10
-        Number of equal-count distance bins in (c).
+        Number of equal-count distance bins in (b).
 
     Returns
     -------
     matplotlib.figure.Figure
-        With three axes.
+        With two axes.
 
     Examples
     --------
@@ -89,7 +103,7 @@ def plot_pooling_risk(risk, *, bins: int = 10):
     >>> from book.studies.pooling import pooling_risk
     >>> fig = plot_pooling_risk(pooling_risk(n_sims=30, seed=1), bins=4)
     >>> len(fig.axes)
-    3
+    2
     >>> plt.close(fig)
     """
     import matplotlib.pyplot as plt
@@ -100,39 +114,34 @@ def plot_pooling_risk(risk, *, bins: int = 10):
 
     per_sim = pooling_rmse(risk, by="sim").pivot(index="sim", columns="method", values="rmse")
     by_distance = pooling_rmse(risk, by="distance", bins=bins)
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.9), layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 3.3), layout="constrained")
 
     ax = axes[0]
-    box = ax.boxplot([per_sim[m].to_numpy() for m in METHODS], showfliers=False,
-                     tick_labels=[m.replace(" pooling", "\npooling") for m in METHODS],
-                     patch_artist=True, widths=0.55, medianprops={"color": "black"})  # fmt: skip
-    for patch, method in zip(box["boxes"], METHODS, strict=True):
-        patch.set_facecolor(POOLING_COLORS[method])
-        patch.set_alpha(0.6)
-    ax.set_ylabel("RMSE over the schools of a data set")
-    ax.set_title("(a) Error per data set", loc="left", fontsize="medium")
-
-    ax = axes[1]
     difference = per_sim["partial pooling"] - per_sim["no pooling"]
-    ax.hist(difference, bins=40, color=POOLING_COLORS["partial pooling"], alpha=0.7)
+    counts, _, _ = ax.hist(difference, bins=40, color=POOLING_COLORS["partial pooling"],
+                           alpha=0.7)  # fmt: skip
+    ax.set_ylim(0, 1.3 * counts.max())  # room for the text above the bars
     ax.axvline(0, color="black", linewidth=1)
     ax.text(0.98, 0.97, f"partial pooling closer\nin {(difference < 0).mean():.0%} of data sets",
-            transform=ax.transAxes, ha="right", va="top", fontsize="small")  # fmt: skip
+            transform=ax.transAxes, ha="right", va="top", fontsize=FONT)  # fmt: skip
     ax.set_xlabel("RMSE(partial) − RMSE(no pooling)")
     ax.set_ylabel("data sets")
-    ax.set_title("(b) Partial against no pooling", loc="left", fontsize="medium")
+    ax.set_title("(a) Partial against no pooling", loc="left", fontsize=10)
 
-    ax = axes[2]
+    ax = axes[1]
     for method in METHODS:
         rows = by_distance[by_distance["method"] == method]
-        ax.plot(rows["distance"], rows["rmse"], marker="o", markersize=4,
-                color=POOLING_COLORS[method], label=method)  # fmt: skip
+        ax.plot(rows["distance"], rows["rmse"], marker=MARKERS[method], markersize=4.5,
+                linestyle=LINESTYLES[method], color=POOLING_COLORS[method],
+                label=method)  # fmt: skip
     shown = by_distance.loc[by_distance["method"] != METHODS[2], "rmse"]
     ax.set_ylim(0.85 * float(np.min(shown)), 1.3 * float(np.max(shown)))
-    ax.set_xlabel("|true school mean − α|")
+    ax.set_xlabel("|true school mean − μ|")
     ax.set_ylabel("RMSE")
-    ax.legend(frameon=False, fontsize="small", loc="lower right")
-    ax.set_title("(c) By how extreme the school is", loc="left", fontsize="medium")
+    ax.legend(frameon=False, fontsize=FONT, loc="lower right")
+    ax.set_title("(b) By how extreme the school is", loc="left", fontsize=10)
+    for ax in axes:
+        ax.tick_params(labelsize=FONT)
     return fig
 
 
@@ -192,21 +201,23 @@ def _pool_columns_panel(ax, wide, truth, population_mean):
         + [wide[("mean", m)].to_numpy() for m in METHODS]
     )
     x = np.arange(len(columns))
-    gap = 0.045 * (np.ptp(values) or 1.0)
+    gap = 0.055 * (np.ptp(values) or 1.0)
     label_y = _pool_spread(values[:, 0], gap)
     for row, label, y in zip(values, wide.index, label_y, strict=True):
         ax.plot(x, row, color="0.7", linewidth=0.8, zorder=1)
-        ax.text(x[0] - 0.12, y, short_label(label), ha="right", va="center", fontsize=7)
+        ax.annotate(short_label(label), (x[0], row[0]), xytext=(x[0] - 0.3, y),
+                    ha="right", va="center", fontsize=FONT,
+                    arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5,
+                                "shrinkA": 1, "shrinkB": 4})  # fmt: skip
     for j, column in enumerate(columns):
-        marker = "D" if column == "truth" else "o"
-        ax.scatter(np.full(len(values), x[j]), values[:, j], s=28, zorder=2,
-                   color=POOLING_COLORS[column], marker=marker)  # fmt: skip
+        ax.scatter(np.full(len(values), x[j]), values[:, j], s=24, zorder=2,
+                   color=POOLING_COLORS[column], marker=MARKERS[column])  # fmt: skip
     if population_mean is not None:
         ax.axhline(population_mean, linestyle="--", color="grey", linewidth=1)
     ax.set_xticks(x, [c.replace(" pooling", "\npooling") for c in columns])
-    ax.set_xlim(-0.6, x[-1] + 0.3)
+    ax.set_xlim(-0.9, x[-1] + 0.3)
     ax.set_ylabel("estimated mean")
-    ax.set_title("(b) Estimates side by side", loc="left", fontsize="medium")
+    ax.set_title("(b) Estimates side by side", loc="left", fontsize=10)
 
 
 def _pool_shrinkage_panel(ax, wide, population_mean):
@@ -220,20 +231,28 @@ def _pool_shrinkage_panel(ax, wide, population_mean):
     if population_mean is not None:
         ax.axhline(population_mean, color="grey", linestyle="--", linewidth=1,
                    label="population mean")  # fmt: skip
-    label_y = _pool_spread(partial, 0.045 * (high - low))
+    label_y = _pool_spread(partial, 0.06 * (high - low))
     for x, y, label, text_y in zip(raw, partial, wide.index, label_y, strict=True):
         ax.annotate(
             "",
             xy=(x, y),
             xytext=(x, x),
-            arrowprops={"arrowstyle": "->", "color": POOLING_COLORS["partial pooling"]},
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": POOLING_COLORS["partial pooling"],
+                "shrinkA": 0,
+                "shrinkB": 2,
+                "linewidth": 1.2,
+            },
         )
-        ax.text(x + 0.02 * (high - low), text_y, short_label(label), fontsize=7, va="center")
-    ax.scatter(raw, partial, s=28, color=POOLING_COLORS["partial pooling"], zorder=3)
+        ax.text(x + 0.025 * (high - low), text_y, short_label(label), fontsize=FONT,
+                va="center")  # fmt: skip
+    ax.scatter(raw, partial, s=24, color=POOLING_COLORS["partial pooling"],
+               marker=MARKERS["partial pooling"], zorder=3)  # fmt: skip
     ax.set_xlabel("no-pooling estimate (school mean)")
     ax.set_ylabel("partial-pooling estimate")
-    ax.legend(loc="upper left", frameon=False, fontsize="small")
-    ax.set_title("(c) Shrinkage towards the population mean", loc="left", fontsize="medium")
+    ax.legend(loc="upper left", frameon=False, fontsize=FONT)
+    ax.set_title("(c) Shrinkage towards the population mean", loc="left", fontsize=10)
 
 
 def _pool_forest_panel(ax, wide, truth):
@@ -248,13 +267,14 @@ def _pool_forest_panel(ax, wide, truth):
         y = rows + offset
         ax.hlines(y, wide[("lower", method)], wide[("upper", method)],
                   color=POOLING_COLORS[method], linewidth=1.6)  # fmt: skip
-        ax.scatter(wide[("mean", method)], y, s=16, color=POOLING_COLORS[method], label=method,
-                   zorder=3)  # fmt: skip
+        ax.scatter(wide[("mean", method)], y, s=18, color=POOLING_COLORS[method], label=method,
+                   marker=MARKERS[method], zorder=3)  # fmt: skip
     if truth is not None:
         ax.scatter(truth.to_numpy(), rows, marker="D", s=30, color=POOLING_COLORS["truth"],
                    edgecolors="black", linewidths=0.5, label="truth", zorder=4)  # fmt: skip
-    ax.set_yticks(rows, [str(g) for g in wide.index])
     ax.set_xlabel("school mean (posterior mean and interval)")
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, frameon=False,
-              fontsize="small", handletextpad=0.2, columnspacing=0.8)  # fmt: skip
-    ax.set_title("(d) Intervals", loc="left", fontsize="medium", pad=22)
+    ax.set_yticks(rows, [short_label(g) for g in wide.index])
+    ax.set_ylabel(str(wide.index.name or "group"))
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False,
+              fontsize=FONT, handletextpad=0.2, columnspacing=0.8)  # fmt: skip
+    ax.set_title("(d) Intervals", loc="left", fontsize=10, pad=34)

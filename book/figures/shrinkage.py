@@ -42,8 +42,10 @@ def plot_shrinkage_curves(
 
     n = np.arange(1, n_max + 1)
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    for tau in taus:
-        ax.plot(n, shrinkage_factors(sigma, tau, n=n), label=rf"$\tau = {tau:g}$")
+    styles = ("-", "--", "-.", ":")  # the curves differ in more than colour
+    for i, tau in enumerate(taus):
+        ax.plot(n, shrinkage_factors(sigma, tau, n=n), label=rf"$\tau = {tau:g}$",
+                linestyle=styles[i % len(styles)])  # fmt: skip
     if marked_n is not None:
         ax.plot(marked_n, np.zeros(len(marked_n)), "|", color="black", markersize=12,
                 label="schools in the data")  # fmt: skip
@@ -56,7 +58,10 @@ def plot_shrinkage_curves(
 
 
 def plot_naive_ratio(distance: np.ndarray, naive: np.ndarray, expected: np.ndarray):
-    r"""The naive shrinkage ratio against the raw estimate's distance from the centre.
+    r"""The naive shrinkage ratio and :math:`E(B_j \mid y)` against the distance from the centre.
+
+    Two panels with the same axes: (a) the naive ratio :math:`\kappa_j`,
+    (b) the posterior mean shrinkage factor, so that neither hides the other.
 
     Parameters
     ----------
@@ -70,27 +75,31 @@ def plot_naive_ratio(distance: np.ndarray, naive: np.ndarray, expected: np.ndarr
     Returns
     -------
     matplotlib.figure.Figure
+        With two axes sharing both axes; the vertical one is cut at -1.5 and 2.5.
 
     Examples
     --------
     >>> fig = plot_naive_ratio(np.array([-1.0, 0.1, 2.0]), np.array([0.2, 3.0, 0.25]),
     ...                        np.array([0.2, 0.2, 0.2]))
-    >>> fig.axes[0].get_xlabel()
+    >>> fig.get_supxlabel()
     'Raw school mean minus estimated population mean'
     """
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    ax.scatter(distance, expected, s=6, alpha=0.4, color="tab:blue",
-               label=r"$E(B_j \mid y)$")  # fmt: skip
-    ax.scatter(distance, naive, s=6, alpha=0.5, color="tab:red", label="naive ratio")
-    ax.axhline(0, color="grey", linewidth=0.8)
-    ax.axhline(1, color="grey", linewidth=0.8)
-    ax.set_ylim(-1.5, 2.5)
-    ax.set_xlabel("Raw school mean minus estimated population mean")
-    ax.set_ylabel("Shrinkage")
-    ax.legend(frameon=False, markerscale=3)
-    fig.tight_layout()
+    fig, axes = plt.subplots(1, 2, figsize=(7, 3.4), sharex=True, sharey=True,
+                             layout="constrained")  # fmt: skip
+    panels = [
+        (naive, "tab:red", r"(a) Naive ratio $\kappa_j$"),
+        (expected, "tab:blue", r"(b) Posterior mean $E(B_j \mid y)$"),
+    ]
+    for ax, (values, color, title) in zip(axes, panels, strict=True):
+        ax.scatter(distance, values, s=5, alpha=0.4, color=color, linewidths=0)
+        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.axhline(1, color="grey", linewidth=0.8)
+        ax.set_title(title, loc="left", fontsize=10)
+    fig.supxlabel("Raw school mean minus estimated population mean", fontsize=10)
+    axes[0].set_ylim(-1.5, 2.5)
+    axes[0].set_ylabel("Shrinkage")
     return fig
 
 

@@ -29,7 +29,13 @@ import numpy as np
 
 from companion._draws import stacked
 from companion._random import sampler_seed
-from companion._validation import SeedLike, check_count, check_rng, check_vector
+from companion._validation import (
+    SeedLike,
+    check_count,
+    check_probability,
+    check_rng,
+    check_vector,
+)
 from companion.options import resolve_progressbar
 
 if TYPE_CHECKING:
@@ -242,6 +248,7 @@ def simulation_based_calibration(
     thin: int = 5,
     chains: int = 2,
     tune: int = 500,
+    target_accept: float | None = None,
     var_names: Sequence[str] | None = None,
     seed: SeedLike = None,
     progressbar: bool | None = None,
@@ -267,6 +274,9 @@ def simulation_based_calibration(
         Keep every ``thin``-th draw, to reduce autocorrelation.
     chains, tune : int, default 2, 500
         NUTS chains and tuning steps per replicate.
+    target_accept : float, optional
+        NUTS target acceptance rate, in (0, 1); by default nutpie's (0.8).
+        Higher values take smaller steps, for fewer divergent transitions.
     var_names : sequence of str, optional
         Parameters to check; default those of ``mu``, ``tau``, ``sigma``,
         ``theta`` in the model. Vector parameters get one column per group,
@@ -280,8 +290,14 @@ def simulation_based_calibration(
     Returns
     -------
     pandas.DataFrame
-        Ranks, one row per replicate; ``attrs["n_draws"]`` is :math:`L` and
-        ``attrs["divergences"]`` the divergent transitions of each fit.
+        Ranks, one row per replicate; ``attrs["n_draws"]`` is :math:`L`,
+        ``attrs["divergences"]`` the divergent transitions of each fit, and
+        ``attrs["max_rhat"]``, ``attrs["min_ess_bulk"]`` and
+        ``attrs["min_ess_tail"]`` each fit's largest :math:`\hat R` and
+        smallest bulk and tail ESS over the checked parameters, computed
+        from all its draws before thinning (as
+        :func:`companion.sampler_diagnostics` does; :math:`\hat R` is NaN
+        for a single chain).
 
     Examples
     --------
@@ -294,6 +310,7 @@ def simulation_based_calibration(
     """
     import nutpie
 
+    from companion.inference.diagnostics import sampler_diagnostics
     from companion.inference.sampling import sample_prior_predictive
 
     n_replicates = check_count(n_replicates, "n_replicates", 1, maximum=1_000_000)
@@ -301,6 +318,9 @@ def simulation_based_calibration(
     thin = check_count(thin, "thin", 1)
     chains = check_count(chains, "chains", 1)
     tune = check_count(tune, "tune", 0)
+    kwargs = {}
+    if target_accept is not None:
+        kwargs["target_accept"] = check_probability(target_accept, "target_accept")
     names = _model_variables(model, var_names)
     rng = check_rng(seed)
 
@@ -313,6 +333,7 @@ def simulation_based_calibration(
     compiled = nutpie.compile_pymc_model(model)
     per_chain = thin * math.ceil(n_draws / chains)
     draws: dict[str, list[np.ndarray]] = {key: [] for key in truth}
+    health: dict[str, list[float]] = {"max_rhat": [], "min_ess_bulk": [], "min_ess_tail": []}
     divergences = []
     if resolve_progressbar(progressbar):
         from rich.progress import track
@@ -322,13 +343,18 @@ def simulation_based_calibration(
         trace = nutpie.sample(
             compiled.with_data(y_obs=data), draws=per_chain, tune=tune, chains=chains,
             cores=min(chains, os.cpu_count() or 1), seed=sampler_seed(rng),
-            progress_bar=False, save_warmup=False,
+            progress_bar=False, save_warmup=False, **kwargs,
         )  # fmt: skip
         divergences.append(int(trace.sample_stats["diverging"].sum()))
+        row = sampler_diagnostics(trace, var_names=names)
+        for key, values in health.items():
+            values.append(float(row[key]))
         for name in names:
             kept = stacked(trace.posterior[name].isel(draw=slice(None, None, thin)))[:n_draws]
             for key, values in _flatten(kept, name, _labels(model, name)).items():
                 draws[key].append(values)
     ranks = sbc_ranks(truth, {key: np.stack(values) for key, values in draws.items()})
     ranks.attrs["divergences"] = tuple(divergences)
+    for key, values in health.items():
+        ranks.attrs[key] = tuple(values)
     return ranks

@@ -64,14 +64,36 @@ def plot_exact_posterior(post, tau_draws: np.ndarray | None = None, tau_max: flo
 
     grid = np.linspace(0, tau_max, 200)
     means, _ = post.theta_given_tau(grid)
+    # Labels at the right end, moved apart where curves end close together
+    # (joined to their curve by a thin line); line styles vary too, so the
+    # curves are told apart without colour.
+    label_y = _spread_labels(means[-1], 0.05 * (np.ptp(means) or 1.0))
+    styles = ("-", "--", "-.", ":")
     for j, label in enumerate(post.groups):
-        line = right.plot(grid, means[:, j])[0]
-        right.annotate(str(label), (grid[-1], means[-1, j]), xytext=(3, 0),
-                       textcoords="offset points", va="center", color=line.get_color())  # fmt: skip
+        line = right.plot(grid, means[:, j], linestyle=styles[j % len(styles)])[0]
+        right.annotate(str(label), (grid[-1], means[-1, j]),
+                       xytext=(grid[-1] + 0.04 * tau_max, label_y[j]), textcoords="data",
+                       va="center", color=line.get_color(),
+                       arrowprops={"arrowstyle": "-", "color": line.get_color(),
+                                   "linewidth": 0.6, "shrinkA": 0, "shrinkB": 0})  # fmt: skip
+    right.set_xlim(right.get_xlim()[0], grid[-1] * 1.1)
     right.set_xlabel(r"Between-group sd $\tau$")
     right.set_ylabel(r"$E(\theta_j \mid \tau, y)$")
     fig.tight_layout()
     return fig
+
+
+def _spread_labels(values, gap: float):
+    """Label heights near ``values`` but at least ``gap`` apart, in the same order."""
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values)
+    placed = values[order].copy()
+    for i in range(1, placed.size):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    placed -= (placed - values[order]).mean()  # keep the labels centred on the curves
+    result = np.empty_like(placed)
+    result[order] = placed
+    return result
 
 
 def plot_group_data(
