@@ -589,7 +589,9 @@ def index_page(sections: list[Section], resolve) -> str:
     parts = [
         GENERATED,
         "",
-        f"# {INDEX_TITLE} {{#sec-api-reference .unnumbered}}",
+        # Numbered like the appendices before it: an unnumbered heading would
+        # leave the previous appendix's letter in the PDF's running header.
+        f"# {INDEX_TITLE} {{#sec-api-reference}}",
         "",
         # The reference's equations (from docstrings) have no numbers; the
         # rule holds to the end of the PDF, whose last appendices these are.

@@ -256,6 +256,9 @@ def test_the_readers_appendices_come_before_the_reference():
         assert first == f"{reference.OUT_DIR}/index.qmd"
         # Quarto appends a profile's list to _quarto.yml's: the reference comes last.
         assert "chapters" not in profile["book"]
+    # A numbered appendix, so that the PDF's running header carries its own letter.
+    index = reference.index_page(SECTIONS, reference.resolver(SECTIONS))
+    assert "# API reference {#sec-api-reference}" in index.splitlines()
 
 
 MAINTAINERS_ONLY = re.compile(
