@@ -15,11 +15,13 @@ output is generated, not committed (``.gitignore``):
   every name of the subpackage (a printed book should not have a chapter per
   function);
 - ``_quarto-html.yml`` and ``_quarto-pdf.yml``: the Quarto profiles that add
-  these pages to the book. Quarto merges a profile's lists into
-  ``_quarto.yml``'s by appending, so each profile adds its own pages: the
-  HTML one a part per subpackage with a page per name, the PDF one an
-  appendix per subpackage. ``book/build.py`` renders the PDF with
-  ``--profile pdf`` and the HTML pages with ``--profile html``;
+  these pages to the book's appendices. Quarto merges a profile's lists into
+  ``_quarto.yml``'s by appending, so the reference comes after the
+  appendices written for readers (working on your own data, notation) and
+  each profile adds its own pages: the HTML one a part per subpackage with
+  a page per name, the PDF one an appendix per subpackage. ``book/build.py``
+  renders the PDF with ``--profile pdf`` and the HTML pages with
+  ``--profile html``;
 - ``reference/reference.css``: lets long names wrap in the HTML sidebar.
 
 Docstrings are written for Sphinx-style tools (``:func:`pool```,
@@ -587,7 +589,9 @@ def index_page(sections: list[Section], resolve) -> str:
     parts = [
         GENERATED,
         "",
-        f"# {INDEX_TITLE} {{#sec-api-reference .unnumbered}}",
+        # Numbered like the appendices before it: an unnumbered heading would
+        # leave the previous appendix's letter in the PDF's running header.
+        f"# {INDEX_TITLE} {{#sec-api-reference}}",
         "",
         # The reference's equations (from docstrings) have no numbers; the
         # rule holds to the end of the PDF, whose last appendices these are.
@@ -631,18 +635,22 @@ def index_page(sections: list[Section], resolve) -> str:
 
 
 def profiles(sections: list[Section]) -> dict[str, dict]:
-    """The Quarto profiles that add the reference to the book, per format."""
+    """The Quarto profiles that add the reference to the book's appendices, per format.
+
+    Quarto appends a profile's list to ``_quarto.yml``'s, so the reference
+    follows the appendices the book itself lists (those for readers).
+    """
     pages = [f"{OUT_DIR}/{s.page}" for s in sections]
-    html_chapters: list = [f"{OUT_DIR}/index.qmd"]
+    html_appendices: list = [f"{OUT_DIR}/index.qmd"]
     for section, page in zip(sections, pages, strict=True):
-        html_chapters.append(
+        html_appendices.append(
             {
                 "part": page,
                 "chapters": [f"{OUT_DIR}/{e.name}.qmd" for e in section.documented],
             }
         )
     return {
-        "html": {"book": {"chapters": html_chapters}, "format": {"html": {"css": [CSS]}}},
+        "html": {"book": {"appendices": html_appendices}, "format": {"html": {"css": [CSS]}}},
         "pdf": {"book": {"appendices": [f"{OUT_DIR}/index.qmd", *pages]}},
     }
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
+import yaml
 
 import companion
 from book import freshness, reference
@@ -191,7 +195,9 @@ def test_profiles_add_a_part_per_subpackage_in_html_and_an_appendix_per_subpacka
     sections = toy_sections()
     profiles = reference.profiles(sections)
     assert profiles["html"]["format"] == {"html": {"css": ["reference/reference.css"]}}
-    html = profiles["html"]["book"]["chapters"]
+    # Both formats add the reference to the appendices (after the reader's).
+    assert set(profiles["html"]["book"]) == {"appendices"}
+    html = profiles["html"]["book"]["appendices"]
     assert html[0] == "reference/index.qmd"
     assert html[1] == {
         "part": "reference/companion.inference.qmd",
@@ -236,3 +242,93 @@ def test_a_subpackage_page_lists_names_in_html_and_documents_them_in_the_pdf():
 
 def test_build_scripts_including_the_reference_do_not_invalidate_chapters():
     assert "book/reference.py" in freshness.BUILD_ONLY
+
+
+# --------------------------------------------------------------------------- the appendices
+def test_the_readers_appendices_come_before_the_reference():
+    """_quarto.yml lists the appendices for readers; the profiles append the reference."""
+    config = yaml.safe_load((reference.ROOT / "_quarto.yml").read_text())
+    own = config["book"]["appendices"]
+    assert own == ["appendices/own-data.qmd", "appendices/notation.qmd"]
+    assert not any(str(a).startswith(reference.OUT_DIR) for a in own)
+    for profile in reference.profiles(SECTIONS).values():
+        first = profile["book"]["appendices"][0]
+        assert first == f"{reference.OUT_DIR}/index.qmd"
+        # Quarto appends a profile's list to _quarto.yml's: the reference comes last.
+        assert "chapters" not in profile["book"]
+    # A numbered appendix, so that the PDF's running header carries its own letter.
+    index = reference.index_page(SECTIONS, reference.resolver(SECTIONS))
+    assert "# API reference {#sec-api-reference}" in index.splitlines()
+
+
+MAINTAINERS_ONLY = re.compile(
+    r"make (?:book|test)|pytest|CONTRIBUTING|\.render\.log|book/build\.py|quarto render"
+)
+
+
+def test_the_readers_pages_hold_nothing_for_maintainers():
+    appendices = sorted((reference.ROOT / "appendices").glob("*.qmd"))
+    pages = ["index.qmd", *(f"appendices/{p.name}" for p in appendices)]
+    found = {
+        page: MAINTAINERS_ONLY.findall((reference.ROOT / page).read_text(encoding="utf-8"))
+        for page in pages
+    }
+    assert not {page: hits for page, hits in found.items() if hits}
+
+
+def _public_names() -> set[str]:
+    names = set(companion.__all__)
+    for section in SECTIONS:
+        names |= {e.name for e in section.entries}
+    return names
+
+
+def _parameters() -> set[str]:
+    found = set()
+    for section in SECTIONS:
+        module = importlib.import_module(section.module)
+        for entry in section.documented:
+            try:
+                found |= set(inspect.signature(getattr(module, entry.name)).parameters)
+            except (TypeError, ValueError):
+                continue
+    return found
+
+
+def test_the_notation_table_names_what_exists_in_companion():
+    """Every code name of the notation appendix's last column is in the package.
+
+    A name is a public function or class (``pool``), an argument of one
+    (``delta=``), an attribute call on a result (``grouped_data(...).n_groups``)
+    or a name the package's source spells as a string: a model variable
+    (``"theta"``) or a column of a returned table (``"within"``).
+    """
+    text = (reference.ROOT / "appendices" / "notation.qmd").read_text(encoding="utf-8")
+    rows = [
+        line
+        for line in text.splitlines()
+        if line.startswith("| $")
+        or line.startswith("| RIV")
+        or line.startswith("| FMI")
+        or line.startswith("| ESS")
+    ]
+    assert len(rows) > 40
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in Path(companion.__file__).parent.rglob("*.py")
+    )
+    public, parameters = _public_names(), _parameters()
+    missing = []
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        for code in re.findall(r"`([^`]+)`", cells[-1]):
+            for name in re.findall(r"[A-Za-z_][\w.]*=?", code.split("(")[0]) or [code]:
+                if name.endswith("="):
+                    ok = name[:-1] in parameters
+                else:
+                    ok = name in public or f'"{name}"' in source or f"'{name}'" in source
+                if not ok and name not in {"len", "data"}:
+                    missing.append(f"{cells[0]}: {name}")
+            attribute = re.search(r"\)\.(\w+)", code)
+            if attribute and f"def {attribute.group(1)}" not in source:
+                missing.append(f"{cells[0]}: .{attribute.group(1)}")
+    assert not missing, missing

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,7 +178,8 @@ def chapter_title(chapter: str) -> str:
     body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
     for line in body.splitlines():
         if line.startswith("# "):
-            return re.sub(r"\s*\{.*\}\s*$", "", line[2:]).strip()
+            title = re.sub(r"\s*\{.*\}\s*$", "", line[2:]).strip()
+            return title.replace("`", "")  # code in a title is set in code type
     raise AssertionError(f"{chapter} has no first-level heading")
 
 
@@ -268,3 +270,82 @@ def test_the_pdf_has_the_reference_as_one_appendix_per_subpackage(book):
     # An appendix per subpackage, not a chapter per function: the reference
     # takes a minority of the book.
     assert len(reader.pages) < 260, f"the PDF has {len(reader.pages)} pages"
+
+
+# --------------------------------------------------------------------------- search and appendices
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text))).strip()
+
+
+@pytest.mark.book
+def test_search_finds_the_summaries_list_items(book):
+    """Quarto's search index (search.json) holds the text of every Summary, list items included.
+
+    Whitespace is left out of the comparison: the index joins the parts of a
+    formula (its MathML and its TeX) without the spaces that tags leave.
+    """
+    index = yaml.safe_load((book / "search.json").read_text(encoding="utf-8"))
+    searched: dict[str, str] = {}
+    for entry in index:
+        page = entry["href"].split("#")[0]
+        text = html.unescape(entry.get("text", ""))  # the index keeps "&lt;" for "<"
+        searched[page] = searched.get(page, "") + re.sub(r"\s+", "", text)
+    summaries, items, missing = 0, 0, []
+    for page in pages(book):
+        source = page.read_text(encoding="utf-8")
+        href = page.relative_to(book).as_posix()
+        for name, section in re.findall(
+            r'(?s)<section id="(sec-[\w-]*summary)"[^>]*>(.*?)(?=<section id=|</main>)', source
+        ):
+            summaries += 1
+            body = re.sub(r"(?s)<h2.*?</h2>", "", section)
+            parts = re.findall(r"(?s)<li>(.*?)</li>", body) or [body]
+            items += len(parts)
+            missing += [
+                f"{href}#{name}: {_flat(part)[:60]!r}"
+                for part in parts
+                if re.sub(r"\s+", "", _flat(part)) not in searched.get(href, "")
+            ]
+    assert summaries >= 5 and items > summaries, (summaries, items)
+    assert not missing, "Summary text the search index misses:\n" + "\n".join(missing)
+
+
+@pytest.mark.book
+def test_the_readers_appendices_come_before_the_api_reference(book):
+    sidebar = re.search(r'(?s)<nav id="quarto-sidebar".*?</nav>', (book / "index.html").read_text())
+    assert sidebar, "index.html has no sidebar"
+    order = [
+        sidebar.group().find(target)
+        for target in (
+            "appendices/own-data.html",
+            "appendices/notation.html",
+            "reference/index.html",
+        )
+    ]
+    assert -1 not in order and order == sorted(order), order
+    reader = pypdf.PdfReader(next(book.glob("*.pdf")))
+    text = re.sub(r"\s+", " ", "\n".join(page.extract_text() or "" for page in reader.pages))
+    starts = [
+        text.rfind("on your own data"),  # the heading, after the table of contents
+        text.rfind("Notation Each symbol"),
+        text.index("API reference Every public function"),
+    ]
+    assert -1 not in starts and starts == sorted(starts), starts
+
+
+@pytest.mark.book
+def test_the_notation_appendix_shows_its_symbols_as_math(book):
+    reader = pypdf.PdfReader(next(book.glob("*.pdf")))
+    text = re.sub(r"\s+", " ", "\n".join(page.extract_text() or "" for page in reader.pages))
+    # Typst's math letters are the Unicode mathematical italics (U+1D6FC ...).
+    text = unicodedata.normalize("NFKC", text)
+    notation = text[text.index("Each symbol stands for") : text.index("API reference Every")]
+    for symbol in "θμτσβδγλνα":
+        assert symbol in notation, f"the PDF's notation appendix does not show {symbol}"
+    assert "\\theta" not in notation and "$" not in notation
+    source = (book / "appendices" / "notation.html").read_text(encoding="utf-8")
+    source = re.sub(
+        r"(?s)<annotation.*?</annotation>|<script.*?</script>|<style.*?</style>", "", source
+    )
+    assert "<math" in source
+    assert "$" not in _flat(source)
