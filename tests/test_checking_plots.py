@@ -36,9 +36,17 @@ def close_figures():
     plt.close("all")
 
 
-def _dots(ax):
-    (dots,) = ax.collections[1:]  # the bars first, then the observed values
-    return dots
+def _observed(ax):
+    """The observed dots by group position: (value, flagged)."""
+    plain, flagged = ax.collections[1:]  # the bars first, then the two kinds of dot
+    red = to_rgba("tab:red")
+    assert all(tuple(c) == red for c in flagged.get_facecolors())
+    assert all(tuple(c) == to_rgba("black") for c in plain.get_facecolors())
+    # Flagged dots differ by marker too, not by colour only.
+    assert plain.get_paths()[0] != flagged.get_paths()[0] or not len(flagged.get_offsets())
+    dots = {x: (y, False) for x, y in plain.get_offsets()}
+    dots |= {x: (y, True) for x, y in flagged.get_offsets()}
+    return [dots[x] for x in sorted(dots)]
 
 
 def test_draws_the_table_values_and_flags_the_tails(checks):
@@ -47,19 +55,16 @@ def test_draws_the_table_values_and_flags_the_tails(checks):
     assert [ax.get_title() for ax in (mean, sd)] == ["T = mean", "T = sd"]
     bars = mean.collections[0].get_segments()
     np.testing.assert_allclose([seg[:, 1] for seg in bars], [[65, 75], [68, 78], [70, 80]])
-    np.testing.assert_allclose(_dots(mean).get_offsets()[:, 1], [70, 80, 75])
-    # prob=0.9: red below 0.05 or above 0.95, so 0.05 itself is not flagged.
-    red, black = to_rgba("tab:red"), to_rgba("black")
-    assert [tuple(c) for c in _dots(mean).get_facecolors()] == [black, red, black]
-    assert [tuple(c) for c in _dots(sd).get_facecolors()] == [black, red, red]
+    # prob=0.9: flagged below 0.05 or above 0.95, so 0.05 itself is not flagged.
+    assert _observed(mean) == [(70, False), (80, True), (75, False)]
+    assert _observed(sd) == [(12, False), (6, True), (11, True)]
     assert [t.get_text() for t in mean.get_xticklabels()] == ["1", "2", "3"]
 
 
 def test_prob_sets_the_cut_off(checks):
-    fig = plot_group_ppc(checks, prob=0.99)  # red below 0.005 or above 0.995: none here
-    red = to_rgba("tab:red")
-    assert [tuple(c) == red for c in _dots(fig.axes[0]).get_facecolors()] == [False] * 3
-    assert [tuple(c) == red for c in _dots(fig.axes[1]).get_facecolors()] == [False] * 3
+    fig = plot_group_ppc(checks, prob=0.99)  # flagged below 0.005 or above 0.995: none here
+    assert [flag for _, flag in _observed(fig.axes[0])] == [False] * 3
+    assert [flag for _, flag in _observed(fig.axes[1])] == [False] * 3
 
 
 def test_draws_into_given_axes(checks):
@@ -132,8 +137,7 @@ def test_prior_predictive_rejects_bad_input(prior):
 
 def test_prob_defaults_to_the_one_the_checks_were_computed_with(checks):
     checks.attrs["prob"] = 0.99
-    red = to_rgba("tab:red")
     fig = plot_group_ppc(checks)  # as prob=0.99: nothing outside [0.005, 0.995]
-    assert all(tuple(c) != red for ax in fig.axes[:2] for c in _dots(ax).get_facecolors())
+    assert not any(flag for ax in fig.axes[:2] for _, flag in _observed(ax))
     with pytest.raises(ValueError, match="computed with prob=0.99"):
         plot_group_ppc(checks, prob=0.9)

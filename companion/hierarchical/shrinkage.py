@@ -76,22 +76,23 @@ def shrinkage_factors(sigma: float | ArrayLike, tau: float, n: ArrayLike | None 
 def james_stein(y: ArrayLike, sigma: float):
     r"""Positive-part James-Stein estimates, shrunk towards the grand mean.
 
-    For :math:`k \ge 4` estimates :math:`y_j \sim \mathcal N(\theta_j, \sigma^2)`
+    For :math:`J \ge 4` estimates :math:`y_j \sim \mathcal N(\theta_j, \sigma^2)`
     with a common known standard error, Efron and Morris (1975) shrink each
-    towards the mean :math:`\bar y`:
+    towards the mean :math:`\bar y` by an estimated shrinkage factor
+    :math:`\hat B`:
 
     .. math::
 
-        \hat\theta_j = \bar y + c\,(y_j - \bar y), \qquad
-        c = \max\Bigl(0,\; 1 - \frac{(k - 3)\,\sigma^2}{\sum_j (y_j - \bar y)^2}\Bigr).
+        \hat\theta_j = \bar y + (1 - \hat B)(y_j - \bar y), \qquad
+        \hat B = \min\left(1, \frac{(J - 3)\,\sigma^2}{\sum_j (y_j - \bar y)^2}\right).
 
     Its total squared error is smaller than that of the raw estimates
-    :math:`y_j` for every :math:`\theta` when :math:`k \ge 4`.
+    :math:`y_j` for every :math:`\theta` when :math:`J \ge 4`.
 
     Parameters
     ----------
     y : array-like
-        The k estimates, k >= 4, finite.
+        The J estimates, J >= 4, finite.
     sigma : float
         Their common standard error, positive.
 

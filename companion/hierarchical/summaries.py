@@ -294,7 +294,7 @@ def posterior_shrinkage(
     averaged over the posterior draws of :math:`\tau` (and :math:`\sigma`):
     :func:`companion.shrinkage_factors` draw by draw. In a model with a
     covariate, :math:`\tau` is the residual sd and :math:`B_j` the weight on
-    the regression prediction :math:`\mu + \gamma w_j` (for groups whose
+    the regression prediction :math:`\mu + \beta w_j` (for groups whose
     covariate is observed).
 
     Parameters

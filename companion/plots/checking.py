@@ -154,8 +154,8 @@ def plot_group_ppc(
 
     Draws a table of computed checks: for each group, the bar is the central
     ``prob`` interval of the replicated statistic :math:`T(y^{\text{rep}}_j)`
-    and the dot the observed :math:`T(y_j)`, red when its posterior
-    predictive p-value is outside
+    and the dot the observed :math:`T(y_j)`, a red diamond when its
+    posterior predictive p-value is outside
     :math:`[(1 - \text{prob})/2,\ 1 - (1 - \text{prob})/2]`.
 
     Parameters
@@ -168,7 +168,7 @@ def plot_group_ppc(
         Name of the group column of ``checks``.
     prob : float, optional
         The probability ``checks`` was computed with; it labels the bars and
-        sets the p-values drawn in red. By default the one recorded in
+        sets the p-values drawn as red diamonds. By default the one recorded in
         ``checks.attrs["prob"]`` by ``group_test_statistics`` (else 0.9); a
         different value is an error.
     ncols : int, default 2
@@ -231,8 +231,11 @@ def plot_group_ppc(
         x = np.arange(len(rows))
         panel.vlines(x, rows["lower"], rows["upper"], color="tab:blue", linewidth=4, alpha=0.5)
         extreme = (rows["p_value"] < tail) | (rows["p_value"] > 1 - tail)
-        panel.scatter(x, rows["observed"], color=np.where(extreme, "tab:red", "black"),
+        # Flagged groups differ by marker as well as colour.
+        panel.scatter(x[~extreme], rows["observed"][~extreme], color="black", marker="o",
                       zorder=3, s=22)  # fmt: skip
+        panel.scatter(x[extreme], rows["observed"][extreme], color="tab:red", marker="D",
+                      zorder=3, s=30)  # fmt: skip
         panel.set_title(f"T = {name}", fontsize="medium")
         panel.set_ylabel(f"{name} of scores")
         panel.set_xticks(x, [str(label).replace("School ", "") for label in rows[group]])
@@ -240,14 +243,14 @@ def plot_group_ppc(
         Line2D([], [], color="tab:blue", linewidth=4, alpha=0.5,
                label=f"replicated, {prob:.0%} interval"),
         Line2D([], [], color="black", marker="o", linestyle="", label="observed"),
-        Line2D([], [], color="tab:red", marker="o", linestyle="",
+        Line2D([], [], color="tab:red", marker="D", linestyle="",
                label=f"observed, p < {tail:g} or > {1 - tail:g}"),
     ]  # fmt: skip
     if ax is None:
-        fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False, fontsize="small")
+        fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False)
         fig.tight_layout(rect=(0, 0.06, 1, 1))
     else:
-        axes[0].legend(handles=handles, frameon=False, fontsize="small")
+        axes[0].legend(handles=handles, frameon=False)
     return fig
 
 
