@@ -97,6 +97,7 @@ def plot_parameterization_comparison(table, *, metric: str = "ess_per_second", d
     import textwrap
 
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     needed = [data, "parameterization", metric, "divergences"]
     missing = [c for c in needed if c not in getattr(table, "columns", [])]
@@ -121,6 +122,9 @@ def plot_parameterization_comparison(table, *, metric: str = "ess_per_second", d
     left.set_yscale("log")
     right.set_yscale("symlog", linthresh=1)
     right.set_ylim(bottom=-0.5)
+    plain = FuncFormatter(lambda value, _: f"{value:,.10g}")  # 0.1, 1, 10, not 10^1
+    for ax in (left, right):
+        ax.yaxis.set_major_formatter(plain)
     left.set_ylabel(_METRIC_LABELS.get(metric, metric))
     right.set_ylabel("Divergent transitions")
     for ax in (left, right):
