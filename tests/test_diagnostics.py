@@ -43,7 +43,8 @@ def rich_summaries():
     tau = 8, so the posterior of tau stays away from zero and both
     parameterisations sample well (the chapter's "data-rich" case).
     """
-    scores = simulate_schools(seed=7)
+    # Explicit sizes: the package's default schools are small (pooling matters there).
+    scores = simulate_schools((20, 15, 25, 18, 22, 16, 19, 21), seed=7)
     grouped = scores.groupby("school", observed=True)["score"]
     return pd.DataFrame(
         {"y": grouped.mean(), "sigma": 12.0 / np.sqrt(grouped.size())}
