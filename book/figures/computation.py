@@ -6,7 +6,7 @@ import numpy as np
 
 
 def plot_funnel(fits, group=0, *, variable: str | None = None):
-    r"""The funnel: one group's parameter against :math:`\log\tau`, divergences in red.
+    r"""The funnel: one group's parameter against :math:`\log\tau`, divergences as red crosses.
 
     Parameters
     ----------
@@ -51,8 +51,8 @@ def plot_funnel(fits, group=0, *, variable: str | None = None):
         bad = draws["diverging"].to_numpy()
         ax.scatter(draws.loc[~bad, column], draws.loc[~bad, "log_tau"], s=4, alpha=0.25,
                    color="tab:blue", linewidths=0, label="draw")  # fmt: skip
-        ax.scatter(draws.loc[bad, column], draws.loc[bad, "log_tau"], s=14, color="tab:red",
-                   label="divergent")  # fmt: skip
+        ax.scatter(draws.loc[bad, column], draws.loc[bad, "log_tau"], s=22, color="tab:red",
+                   marker="x", linewidths=1.2, label="divergent")  # fmt: skip
         symbol = r"\theta" if column == "theta" else column
         ax.set_xlabel(f"${symbol}_j$ for {draws.attrs['dim']} {draws.attrs['group']}")
         ax.set_title(f"{name}: {int(bad.sum())} divergent", fontsize=10)
@@ -97,6 +97,7 @@ def plot_parameterization_comparison(table, *, metric: str = "ess_per_second", d
     import textwrap
 
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     needed = [data, "parameterization", metric, "divergences"]
     missing = [c for c in needed if c not in getattr(table, "columns", [])]
@@ -121,6 +122,9 @@ def plot_parameterization_comparison(table, *, metric: str = "ess_per_second", d
     left.set_yscale("log")
     right.set_yscale("symlog", linthresh=1)
     right.set_ylim(bottom=-0.5)
+    plain = FuncFormatter(lambda value, _: f"{value:,.10g}")  # 0.1, 1, 10, not 10^1
+    for ax in (left, right):
+        ax.yaxis.set_major_formatter(plain)
     left.set_ylabel(_METRIC_LABELS.get(metric, metric))
     right.set_ylabel("Divergent transitions")
     for ax in (left, right):
