@@ -3,7 +3,9 @@ r"""What the chapters' sources must keep to, checked without rendering.
 - Code that the page shows keeps to 80 characters: the PDF's code line
   holds about 87, and a longer line wraps to column 0.
 - Every exercise states its difficulty as its name: Easy, Medium or Hard.
-- Math uses no ``\!`` (Typst's math draws it as glyphs on top of each other).
+- Math uses no ``\!`` (Typst's math draws it as glyphs on top of each other)
+  and no ``\bigl``/``\Bigr``-style delimiters (Typst prints them small and
+  spaced out); ``\left``/``\right`` or plain brackets print well.
 - Every fit goes through ``companion.sample`` (or ``sample_compiled``), so that
   the convergence guard of ``book/setup.py`` sees it.
 """
@@ -51,8 +53,11 @@ def test_exercises_state_their_difficulty(path):
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=_ids(SOURCES))
-def test_no_negative_thin_space_in_math(path):
-    assert "\\!" not in path.read_text()
+def test_math_avoids_what_typst_prints_badly(path):
+    text = path.read_text()
+    assert "\\!" not in text
+    sized = re.findall(r"\\(?:big|Big|bigg|Bigg)[lrm]?(?![a-zA-Z])", text)
+    assert not sized, f"sized delimiters: {sized}"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=_ids(SOURCES))
