@@ -39,13 +39,14 @@ def set_options(*, progressbar: bool | None = None, convergence: str | None = No
 
     Parameters
     ----------
-    progressbar : bool, optional
-        Default of the ``progressbar`` argument of :func:`companion.sample`,
+    progressbar : bool or None, default None
+        ``None`` (the default) leaves it unchanged. Otherwise the default of
+        the ``progressbar`` argument of :func:`companion.sample`,
         :func:`companion.inference.sample_compiled` and
         :func:`companion.simulation_based_calibration` (``True`` when the
         package is imported).
-    convergence : {"warn", "raise", "ignore"}, optional
-        What :func:`companion.sample` and
+    convergence : str, one of "warn", "raise", "ignore", or None, default None
+        ``None`` (the default) leaves it unchanged. Otherwise what :func:`companion.sample` and
         :func:`companion.inference.sample_compiled` do with a fit that fails
         :func:`companion.inference.check_convergence`: issue a
         ``ConvergenceWarning`` (``"warn"``, when the package is imported),
@@ -79,10 +80,10 @@ def options(*, progressbar: bool | None = None, convergence: str | None = None):
 
     Parameters
     ----------
-    progressbar : bool, optional
-        As in :func:`set_options`; ``None`` keeps the current value.
-    convergence : {"warn", "raise", "ignore"}, optional
-        As in :func:`set_options`; ``None`` keeps the current value.
+    progressbar : bool or None, default None
+        As in :func:`set_options`; ``None`` (the default) leaves it unchanged.
+    convergence : str, one of "warn", "raise", "ignore", or None, default None
+        As in :func:`set_options`; ``None`` (the default) leaves it unchanged.
 
     Examples
     --------

@@ -86,8 +86,8 @@ def james_stein(y: ArrayLike, sigma: float):
         \hat\theta_j = \bar y + (1 - \hat B)(y_j - \bar y), \qquad
         \hat B = \min\left(1, \frac{(J - 3)\,\sigma^2}{\sum_j (y_j - \bar y)^2}\right).
 
-    Its total squared error is smaller than that of the raw estimates
-    :math:`y_j` for every :math:`\theta` when :math:`J \ge 4`.
+    Its expected total squared error (risk) is smaller than that of the raw
+    estimates :math:`y_j` for every :math:`\theta` when :math:`J \ge 4`.
 
     Parameters
     ----------

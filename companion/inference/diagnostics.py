@@ -95,11 +95,13 @@ def sample_compiled(
     ----------
     compiled : nutpie.CompiledModel
         From :func:`compile_model`.
-    draws, tune : int, default 1000
-        Kept draws and tuning steps per chain.
+    draws : int, default 1000
+        Kept draws per chain.
+    tune : int, default 1000
+        Tuning steps per chain (discarded).
     chains : int, default 4
         At least 2, so that R-hat can be computed.
-    seed : int, numpy.random.Generator or None, default 2026
+    seed : int or numpy.random.Generator or None, default 2026
         The same seed gives the same draws; ``None`` draws a fresh seed.
     target_accept : float, optional
         NUTS target acceptance rate in (0, 1); nutpie's default is 0.8.
@@ -204,8 +206,9 @@ def sampler_diagnostics(idata: xr.DataTree, *, var_names: Sequence[str] | None =
     >>> import numpy as np
     >>> from arviz import from_dict
     >>> rng = np.random.default_rng(0)
+    >>> diverging = np.arange(200).reshape(2, 100) < 3
     >>> fit = from_dict({"posterior": {"mu": rng.normal(size=(2, 100))},
-    ...                  "sample_stats": {"diverging": np.arange(200).reshape(2, 100) < 3}})
+    ...                  "sample_stats": {"diverging": diverging}})
     >>> int(sampler_diagnostics(fit)["divergences"])
     3
     """
@@ -351,7 +354,8 @@ def enforce_convergence(idata: xr.DataTree, *, var_names: Sequence[str] | None =
     >>> import numpy as np
     >>> from arviz import from_dict
     >>> from companion.options import options
-    >>> fit = from_dict({"posterior": {"mu": np.zeros((2, 10)) + np.arange(2)[:, None]},
+    >>> mu = np.zeros((2, 10)) + np.arange(2)[:, None]
+    >>> fit = from_dict({"posterior": {"mu": mu},
     ...                  "sample_stats": {"diverging": np.zeros((2, 10), bool)}})
     >>> with options(convergence="raise"):
     ...     enforce_convergence(fit)

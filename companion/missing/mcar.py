@@ -132,7 +132,9 @@ def mcar_test(
     -----
     The statistic [@little1988test] compares the observed means of each
     missing-data pattern with the maximum-likelihood estimates of a
-    multivariate normal model (see the module docstring); its
+    multivariate normal model fitted by EM: it sums, over patterns, the
+    pattern's row count times the squared Mahalanobis distance between its
+    observed means and the estimated means of those variables. Its
     :math:`\chi^2` reference distribution is a large-sample approximation.
     The test can reject MCAR; it cannot confirm it (a large p-value may mean
     low power), and it cannot detect missingness that depends on the missing

@@ -35,7 +35,8 @@ def plot_exact_posterior(post, tau_draws: np.ndarray | None = None, tau_max: flo
     Examples
     --------
     >>> from companion import normal_normal_posterior
-    >>> fig = plot_exact_posterior(normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0))
+    >>> post = normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0)
+    >>> fig = plot_exact_posterior(post)
     >>> len(fig.axes)
     2
     """
@@ -114,8 +115,10 @@ def plot_group_data(
         One row per unit, with columns ``group`` and ``outcome``.
     truth : pandas.Series, optional
         True group means indexed by group, drawn as diamonds.
-    group, outcome : str, default "school", "score"
-        The group and outcome columns of ``data``.
+    group : str, default "school"
+        The group column of ``data``.
+    outcome : str, default "score"
+        The outcome column of ``data``.
     population_mean : float, optional
         Drawn as a dashed horizontal line (e.g. the simulation's mu).
     ax : matplotlib.axes.Axes, optional
