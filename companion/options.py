@@ -28,6 +28,7 @@ def get_options() -> dict[str, object]:
 
     Examples
     --------
+    >>> from companion.options import get_options
     >>> get_options()["progressbar"] in (True, False)
     True
     """
@@ -114,6 +115,7 @@ def resolve_progressbar(progressbar: bool | None) -> bool:
 
     Examples
     --------
+    >>> from companion.options import resolve_progressbar
     >>> resolve_progressbar(False)
     False
     """

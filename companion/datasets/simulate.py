@@ -218,6 +218,7 @@ def simulate_schools_with_covariate(
 
     Examples
     --------
+    >>> from companion.datasets import simulate_schools_with_covariate
     >>> data, truth = simulate_schools_with_covariate(seed=1, return_truth=True)
     >>> data.shape, list(data.columns)
     ((477, 3), ['school', 'w', 'score'])

@@ -117,6 +117,7 @@ def group_covariate(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion.hierarchical import group_covariate
     >>> df = pd.DataFrame({"school": ["a", "a", "b"], "w": [0.5, 0.5, np.nan]})
     >>> group_covariate(df).tolist()
     [0.5, nan]
@@ -168,6 +169,7 @@ def group_summaries(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion.hierarchical import group_summaries
     >>> df = pd.DataFrame({"school": ["a", "a", "b", "b"],
     ...                    "score": [70.0, np.nan, 80.0, 90.0]})
     >>> group_summaries(df)[["n", "n_observed", "mean"]].to_dict("list")
@@ -301,6 +303,8 @@ def hierarchical_covariate_model(
 
     Examples
     --------
+    >>> from companion import hierarchical_covariate_model
+    >>> from companion.hierarchical import ampute_groups
     >>> from companion.datasets import simulate_schools_with_covariate
     >>> data = simulate_schools_with_covariate(seed=1)
     >>> incomplete = ampute_groups(data, "w", prop=0.3, seed=2)

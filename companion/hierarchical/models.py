@@ -147,6 +147,7 @@ def grouped_data(
 
     Examples
     --------
+    >>> from companion.hierarchical import grouped_data
     >>> from companion import eight_schools
     >>> d = grouped_data(eight_schools(), outcome="y", se="sigma")
     >>> d.n_groups, d.is_summary
@@ -301,6 +302,7 @@ def is_marginal(model: pm.Model) -> bool:
 
     Examples
     --------
+    >>> from companion.hierarchical import is_marginal
     >>> from companion import hierarchical_model, simulate_schools
     >>> data = simulate_schools(seed=1)
     >>> is_marginal(hierarchical_model(data, likelihood="marginal"))

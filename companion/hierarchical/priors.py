@@ -145,6 +145,7 @@ def location_prior(spec: object, name: str, auto: LocationPrior | None = None) -
 
     Examples
     --------
+    >>> from companion.hierarchical import location_prior
     >>> location_prior((75, 25), "mu_prior")
     LocationPrior(mean=75.0, sd=25.0)
     >>> location_prior(None, "mu_prior").flat
@@ -182,6 +183,7 @@ def scale_prior(spec: object, name: str, auto: ScalePrior | None = None) -> Scal
 
     Examples
     --------
+    >>> from companion.hierarchical import scale_prior
     >>> scale_prior(("half-normal", 20), "tau_prior")
     ScalePrior(family='half-normal', scale=20.0)
     """
@@ -222,6 +224,7 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
 
     Examples
     --------
+    >>> import numpy as np
     >>> from companion.hierarchical.priors import auto_priors
     >>> loc, scale = auto_priors(np.array([60.0, 70.0, 80.0]))
     >>> loc.describe(), scale.describe()
@@ -256,6 +259,7 @@ def pymc_distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
     Examples
     --------
     >>> import pymc as pm
+    >>> from companion.hierarchical import pymc_distribution, scale_prior
     >>> prior = scale_prior(("half-normal", 20), "tau_prior")
     >>> with pm.Model():
     ...     tau = pymc_distribution("tau", prior)

@@ -204,6 +204,7 @@ def group_ranks(draws: object, var_name: str = "theta", *, descending: bool = Tr
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.hierarchical import group_ranks
     >>> draws = np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 2.0]])
     >>> group_ranks(draws).to_numpy().tolist()
     [[0.5, 0.0, 0.5], [0.5, 0.0, 0.5], [0.0, 1.0, 0.0]]
@@ -256,6 +257,7 @@ def rank_summary(
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.hierarchical import rank_summary
     >>> draws = np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 2.0]])
     >>> rank_summary(draws)["mean_rank"].tolist()
     [2.0, 2.0, 2.0]

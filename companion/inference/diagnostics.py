@@ -204,6 +204,7 @@ def sampler_diagnostics(idata: xr.DataTree, *, var_names: Sequence[str] | None =
     Examples
     --------
     >>> import numpy as np
+    >>> from companion import sampler_diagnostics
     >>> from arviz import from_dict
     >>> rng = np.random.default_rng(0)
     >>> diverging = np.arange(200).reshape(2, 100) < 3
@@ -253,6 +254,7 @@ class ConvergenceWarning(UserWarning):
 
     Examples
     --------
+    >>> from companion.inference import ConvergenceWarning
     >>> issubclass(ConvergenceWarning, UserWarning)
     True
     """
@@ -263,6 +265,7 @@ class ConvergenceError(RuntimeError):
 
     Examples
     --------
+    >>> from companion.inference import ConvergenceError
     >>> issubclass(ConvergenceError, RuntimeError)
     True
     """
@@ -305,6 +308,7 @@ def check_convergence(
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.inference import check_convergence
     >>> from arviz import from_dict
     >>> rng = np.random.default_rng(0)
     >>> fit = from_dict({"posterior": {"mu": rng.normal(size=(4, 500))},
@@ -352,6 +356,7 @@ def enforce_convergence(idata: xr.DataTree, *, var_names: Sequence[str] | None =
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.inference.diagnostics import enforce_convergence
     >>> from arviz import from_dict
     >>> from companion.options import options
     >>> mu = np.zeros((2, 10)) + np.arange(2)[:, None]

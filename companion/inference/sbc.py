@@ -75,6 +75,7 @@ def sbc_ranks(truth: Mapping[str, object], draws: Mapping[str, object]) -> pd.Da
 
     Examples
     --------
+    >>> from companion.inference import sbc_ranks
     >>> ranks = sbc_ranks({"mu": [0.0, 1.0]}, {"mu": [[-1, 0.5, 2], [0, 0.5, 0.9]]})
     >>> ranks["mu"].tolist(), ranks.attrs["n_draws"]
     ([1, 3], 3)
@@ -141,6 +142,7 @@ def binned_ranks(
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.inference import binned_ranks
     >>> ranks = pd.DataFrame({"mu": [0, 1, 2, 3]})
     >>> counts, p = binned_ranks(ranks, bins=2, n_draws=3)
     >>> counts["mu"].tolist(), p.tolist()
@@ -188,6 +190,7 @@ def rank_uniformity_test(
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.inference import rank_uniformity_test
     >>> flat = pd.DataFrame({"mu": list(range(100)) * 2})
     >>> rank_uniformity_test(flat, bins=10, n_draws=99)["p_value"].item()
     1.0

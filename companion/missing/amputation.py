@@ -163,6 +163,7 @@ def ampute_probabilities(
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.missing import ampute_probabilities
     >>> df = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [1.0, 3.0, 2.0, 5.0]})
     >>> p = ampute_probabilities(df, ["y"], mechanism="MAR", prop=0.25)
     >>> round(float(p["y"].mean()), 6)
@@ -238,6 +239,7 @@ def ampute(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion import ampute
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame({"x": rng.normal(size=1000)})
     >>> df["y"] = 2 + 3 * df["x"] + rng.normal(size=1000)

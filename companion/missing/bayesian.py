@@ -80,6 +80,7 @@ def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float 
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.missing import prior_scales
     >>> x = np.array([0.0, 2.0, np.nan])
     >>> scales = prior_scales(x, np.array([1.0, np.nan, 3.0]))
     >>> scales["mu_x_mu"], round(scales["beta_sd"], 3)
@@ -114,6 +115,7 @@ def regression_priors(scales, dims: str | None = None):
     Examples
     --------
     >>> import numpy as np, pymc as pm
+    >>> from companion.missing import prior_scales, regression_priors
     >>> scales = prior_scales(np.array([0.0, 2.0, 1.0]), np.array([1.0, 2.0, 3.0]))
     >>> with pm.Model() as model:
     ...     _ = regression_priors(scales)
@@ -386,6 +388,7 @@ def mean_impute(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFra
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion import mean_impute
     >>> mean_impute(pd.DataFrame({"x": [1.0, np.nan, 3.0]}))["x"].tolist()
     [1.0, 2.0, 3.0]
     """

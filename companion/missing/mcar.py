@@ -55,6 +55,7 @@ class MCARTest:
 
     Examples
     --------
+    >>> from companion.missing import MCARTest
     >>> MCARTest(statistic=3.2, df=2, p_value=0.2, n_patterns=2, n_rows=50).df
     2
     """
@@ -143,6 +144,7 @@ def mcar_test(
 
     Examples
     --------
+    >>> from companion.missing import mcar_test
     >>> from companion import ampute, simulate_regression
     >>> df = simulate_regression(300, seed=1)
     >>> mar = ampute(df, ["y"], mechanism="MAR", depends_on=["x"], seed=2)

@@ -47,6 +47,7 @@ class DropReport:
 
     Examples
     --------
+    >>> from companion.missing import DropReport
     >>> report = DropReport(n_rows=10, n_dropped=3, reason="missing values in y",
     ...                     missing_by_column={"y": 3})
     >>> print(report)
@@ -103,6 +104,7 @@ def missing_pattern(df: pd.DataFrame, columns: Sequence | None = None) -> pd.Dat
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion import missing_pattern
     >>> df = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0],
     ...                    "y": [np.nan, np.nan, 1.0, 2.0]})
     >>> missing_pattern(df)
@@ -157,6 +159,7 @@ def complete_case(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion import complete_case
     >>> df = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0],
     ...                    "y": [np.nan, 5.0, 1.0, 2.0]})
     >>> data, report = complete_case(df)
@@ -203,6 +206,7 @@ def drop_empty_rows(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion.missing import drop_empty_rows
     >>> df = pd.DataFrame({"x": [1.0, np.nan, np.nan], "y": [np.nan, 2.0, np.nan]})
     >>> data, report = drop_empty_rows(df)
     >>> data.index.tolist()

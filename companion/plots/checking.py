@@ -63,6 +63,7 @@ def plot_prior_predictive(
 
     Examples
     --------
+    >>> from companion.plots import plot_prior_predictive
     >>> from companion import (
     ...     hierarchical_model, sample_prior_predictive, simulate_schools)
     >>> from companion.inference import group_statistic_draws
@@ -187,6 +188,7 @@ def plot_group_ppc(
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.plots import plot_group_ppc
     >>> checks = pd.DataFrame({"statistic": ["mean", "mean", "sd", "sd"],
     ...                        "school": ["A", "B", "A", "B"],
     ...                        "observed": [70.0, 80.0, 12.0, 6.0],
@@ -282,6 +284,7 @@ def plot_new_group_prediction(new_unit, new_group, *, label: str = "existing sch
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.plots import plot_new_group_prediction
     >>> unit = pd.DataFrame({"theta": [1.0, 2.0, 3.0], "y_new": [0.0, 2.0, 5.0]})
     >>> new = pd.DataFrame({"theta_new": [0.0, 2.0, 4.0],
     ...                     "y_new": [-3.0, 2.0, 7.0]})

@@ -34,6 +34,7 @@ def plot_exact_posterior(post, tau_draws: np.ndarray | None = None, tau_max: flo
 
     Examples
     --------
+    >>> from companion.plots import plot_exact_posterior
     >>> from companion import normal_normal_posterior
     >>> post = normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0)
     >>> fig = plot_exact_posterior(post)
@@ -133,6 +134,7 @@ def plot_group_data(
     Examples
     --------
     >>> import matplotlib.pyplot as plt
+    >>> from companion.plots import plot_group_data
     >>> from companion import simulate_schools
     >>> data, truth = simulate_schools(seed=1, return_truth=True)
     >>> fig = plot_group_data(data, truth=truth, population_mean=75)

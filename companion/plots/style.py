@@ -40,6 +40,7 @@ def short_label(label: object) -> str:
 
     Examples
     --------
+    >>> from companion.plots import short_label
     >>> short_label("School 12"), short_label("Ward B")
     ('12', 'Ward B')
     """
