@@ -440,7 +440,7 @@ def ampute_groups(
     data : pandas.DataFrame
         One row per unit; not modified.
     column : str
-        The group-level covariate to amputate.
+        The group-level covariate to ampute.
     group : str, default "school"
         The group column.
     prop : float, default 0.3

@@ -257,10 +257,10 @@ def normal_normal_posterior(
 
     Parameters
     ----------
-    y : array-like or pandas.Series
+    y : array-like of float or pandas.Series
         Group estimates :math:`y_j`, at least 2 (3 with flat priors on both
         :math:`\mu` and :math:`\tau`, for a proper posterior).
-    sigma : float or array-like
+    sigma : float or array-like of float
         Their known standard errors, positive.
     mu_prior : None or (mean, sd), default None
         Flat prior on :math:`\mu`, or a normal prior.

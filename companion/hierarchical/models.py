@@ -73,6 +73,20 @@ class GroupedData:
 
     Made by :func:`grouped_data`, which every model of the package calls.
 
+    Attributes
+    ----------
+    y : numpy.ndarray
+        The outcomes (individual data) or the group estimates (summaries).
+    group_idx : numpy.ndarray
+        Integer code of each value's group, an index into ``groups``.
+    groups : pandas.Index
+        The group labels, in model order.
+    group_name : str
+        Name of the group column; it names the group dimension of a model.
+    se : numpy.ndarray or None, default None
+        Known standard error of each group estimate; None for individual
+        data.
+
     Examples
     --------
     >>> from companion import eight_schools
@@ -416,7 +430,7 @@ _PARAMETERS_DOC = r"""
         each :math:`\theta_j`): ``None`` is flat, ``(mean, sd)``
         normal, ``"auto"`` normal around the data mean, 2.5 data standard
         deviations wide (:func:`companion.hierarchical.priors.auto_priors`).
-    sigma_prior : "auto", "uniform" or a tuple ("half-normal", s) or ("half-cauchy", s)
+    sigma_prior : "auto", "uniform" or a ("half-normal" or "half-cauchy", s) tuple, default "auto"
         Prior of the within-group standard deviation (individual data only).
 """
 
@@ -514,10 +528,12 @@ def hierarchical_model(
     :math:`\theta_j = \mu + \tau z_j`: the same model, a different geometry
     for the sampler (chapter "Computation").
     {parameters}
-    tau_prior : "auto", "uniform" or a tuple ("half-normal", s) or ("half-cauchy", s)
+    tau_prior : "auto", "uniform" or a ("half-normal" or "half-cauchy", s) tuple, default "auto"
         Prior of the between-group standard deviation.
     parameterization : str, one of "centered", "noncentered", default "noncentered"
-        Ignored by ``likelihood="marginal"``, which has no funnel.
+        The non-centred form (the default, above) or the centred one
+        (:math:`\theta_j` sampled directly); ignored by
+        ``likelihood="marginal"``, which has no funnel.
     likelihood : str, one of "full", "sufficient", "marginal", default "full"
         How individual data enter (all three give the same posterior):
         ``"full"``, one term per unit (the textbook form, cost O(N));

@@ -169,7 +169,7 @@ def scale_prior(spec: object, name: str, auto: ScalePrior | None = None) -> Scal
 
     Parameters
     ----------
-    spec : "uniform" or (family, scale)
+    spec : "uniform" or a tuple (family, scale)
         The prior as a user writes it; ``family`` is one of
         :data:`SCALE_FAMILIES`.
     name : str

@@ -38,7 +38,7 @@ def shrinkage_factors(sigma: float | ArrayLike, tau: float, n: ArrayLike | None 
 
     Parameters
     ----------
-    sigma : float or array-like
+    sigma : float or array-like of float
         Standard error of each group's estimate, positive. With ``n``, the
         individual-level standard deviation instead, and
         :math:`\sigma_j = \sigma / \sqrt{n_j}`.
@@ -91,7 +91,7 @@ def james_stein(y: ArrayLike, sigma: float):
 
     Parameters
     ----------
-    y : array-like
+    y : array-like of float
         The J estimates, J >= 4, finite.
     sigma : float
         Their common standard error, positive.

@@ -63,7 +63,7 @@ def group_estimates(
         ..., "partial pooling": ..., "complete pooling": ...}``. Every fit needs
         the posterior variable ``var`` with dims ``(chain, draw, group)`` and
         the same groups.
-    truth : pandas.Series or array-like, optional
+    truth : pandas.Series or array-like of float, optional
         True group means (known in simulations), indexed by group or in the
         order of the groups; added as column ``truth``.
     prob : float, default 0.9

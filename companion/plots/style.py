@@ -18,8 +18,9 @@ POOLING_COLORS = {
     "complete pooling": "0.35",
 }
 
-#: Colours for observed and missing cells, used by every missing-data figure.
+#: Colour of observed cells (blue), used by every missing-data figure.
 OBSERVED_COLOR = "#4C72B0"
+#: Colour of missing cells (red), used by every missing-data figure.
 MISSING_COLOR = "#C44E52"
 
 #: Colours of data scenarios (complete data and the mechanisms), in order.
