@@ -47,7 +47,8 @@ def set_options(*, progressbar: bool | None = None, convergence: str | None = No
         :func:`companion.simulation_based_calibration` (``True`` when the
         package is imported).
     convergence : str, one of "warn", "raise", "ignore", or None, default None
-        ``None`` (the default) leaves it unchanged. Otherwise what :func:`companion.sample` and
+        ``None`` (the default) leaves it unchanged. Otherwise what
+        :func:`companion.sample` and
         :func:`companion.inference.sample_compiled` do with a fit that fails
         :func:`companion.inference.check_convergence`: issue a
         ``ConvergenceWarning`` (``"warn"``, when the package is imported),

@@ -264,19 +264,19 @@ def hierarchical_covariate_model(
         of the observed group covariates.
     tau_prior : str or tuple, default "auto"
         ``"auto"``, ``"uniform"``, ``("half-normal", s)`` or
-        ``("half-cauchy", s)``: prior of the between-group sd :math:`\tau`; ``"auto"`` is
-        HalfNormal(2.5 :math:`s_y`).
+        ``("half-cauchy", s)``: prior of the between-group sd :math:`\tau`;
+        ``"auto"`` is HalfNormal(2.5 :math:`s_y`).
     sigma_prior : str or tuple, default "auto"
         ``"auto"``, ``"uniform"``, ``("half-normal", s)`` or
-        ``("half-cauchy", s)``: prior of the within-group sd :math:`\sigma`; ``"auto"`` is
-        HalfNormal(2.5 :math:`s_y`).
+        ``("half-cauchy", s)``: prior of the within-group sd :math:`\sigma`;
+        ``"auto"`` is HalfNormal(2.5 :math:`s_y`).
     covariate_mu_prior : "auto", None or a tuple (mean, sd), default "auto"
         Prior of the covariate's mean :math:`\mu_w`; ``"auto"`` is
         :math:`\mathcal N(\bar w, (2.5 s_w)^2)`.
     covariate_sigma_prior : str or tuple, default "auto"
         ``"auto"``, ``"uniform"``, ``("half-normal", s)`` or
-        ``("half-cauchy", s)``: prior of the covariate's sd :math:`\sigma_w`; ``"auto"`` is
-        HalfNormal(2.5 :math:`s_w`).
+        ``("half-cauchy", s)``: prior of the covariate's sd :math:`\sigma_w`;
+        ``"auto"`` is HalfNormal(2.5 :math:`s_w`).
     known_sigma : float, optional
         Fix :math:`\sigma` at this value instead of estimating it (then the
         posterior of :math:`\theta` given the observed data is the exact one
