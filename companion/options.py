@@ -28,6 +28,7 @@ def get_options() -> dict[str, object]:
 
     Examples
     --------
+    >>> from companion.options import get_options
     >>> get_options()["progressbar"] in (True, False)
     True
     """
@@ -39,13 +40,15 @@ def set_options(*, progressbar: bool | None = None, convergence: str | None = No
 
     Parameters
     ----------
-    progressbar : bool, optional
-        Default of the ``progressbar`` argument of :func:`companion.sample`,
+    progressbar : bool or None, default None
+        ``None`` (the default) leaves it unchanged. Otherwise the default of
+        the ``progressbar`` argument of :func:`companion.sample`,
         :func:`companion.inference.sample_compiled` and
         :func:`companion.simulation_based_calibration` (``True`` when the
         package is imported).
-    convergence : {"warn", "raise", "ignore"}, optional
-        What :func:`companion.sample` and
+    convergence : str, one of "warn", "raise", "ignore", or None, default None
+        ``None`` (the default) leaves it unchanged. Otherwise what
+        :func:`companion.sample` and
         :func:`companion.inference.sample_compiled` do with a fit that fails
         :func:`companion.inference.check_convergence`: issue a
         ``ConvergenceWarning`` (``"warn"``, when the package is imported),
@@ -79,10 +82,10 @@ def options(*, progressbar: bool | None = None, convergence: str | None = None):
 
     Parameters
     ----------
-    progressbar : bool, optional
-        As in :func:`set_options`; ``None`` keeps the current value.
-    convergence : {"warn", "raise", "ignore"}, optional
-        As in :func:`set_options`; ``None`` keeps the current value.
+    progressbar : bool or None, default None
+        As in :func:`set_options`; ``None`` (the default) leaves it unchanged.
+    convergence : str, one of "warn", "raise", "ignore", or None, default None
+        As in :func:`set_options`; ``None`` (the default) leaves it unchanged.
 
     Examples
     --------
@@ -113,6 +116,7 @@ def resolve_progressbar(progressbar: bool | None) -> bool:
 
     Examples
     --------
+    >>> from companion.options import resolve_progressbar
     >>> resolve_progressbar(False)
     False
     """

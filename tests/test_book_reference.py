@@ -66,8 +66,9 @@ def test_kinds_and_constants_are_classified_with_their_comment_and_value():
     assert k.summary.startswith("Pareto k above which")
     # A dict of functions shows its keys, not reprs with memory addresses.
     assert entries["STATISTICS"].value.startswith("a dict with keys 'mean', 'sd'")
-    # Consecutive constants share the comment above the first.
-    assert entries["MISSING_COLOR"].summary == entries["OBSERVED_COLOR"].summary != ""
+    # Each colour constant has its own comment (a shared one read as a copy).
+    assert entries["MISSING_COLOR"].summary.startswith("Colour of missing cells")
+    assert entries["OBSERVED_COLOR"].summary.startswith("Colour of observed cells")
 
 
 def test_api_check_refuses_undocumented_and_colliding_names():

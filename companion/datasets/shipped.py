@@ -19,9 +19,9 @@ def _read_csv(name: str, **kwargs) -> pd.DataFrame:
 
 
 def eight_schools() -> pd.DataFrame:
-    """Effects of coaching programs on SAT-V scores in eight schools.
+    """Effects of coaching programmes on SAT-V scores in eight schools.
 
-    Each school ran a randomized experiment; ``y`` is the estimated treatment
+    Each school ran a randomised experiment; ``y`` is the estimated treatment
     effect (points on the SAT-V scale) and ``sigma`` its standard error, which
     is treated as known. Source: Rubin (1981); analysed in Gelman et al.
     (2013), Section 5.5.
@@ -83,7 +83,7 @@ def nhanes() -> pd.DataFrame:
     -------
     pandas.DataFrame
         25 rows and columns ``age`` (int: 1 = 20-39, 2 = 40-59,
-        3 = 60-99 years), ``bmi`` (body mass index, kg/m**2), ``hyp``
+        3 = 60-99 years), ``bmi`` (body mass index, kg/m²), ``hyp``
         (hypertensive: 1 = no, 2 = yes) and ``chl`` (total serum
         cholesterol, mg/dL); the last three are float with NaN where
         missing.

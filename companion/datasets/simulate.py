@@ -63,7 +63,7 @@ def simulate_schools(
         schools equal).
     sigma : float, default 12
         Within-school (student-level) standard deviation, positive.
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Source of randomness; the same integer gives the same data.
     return_truth : bool, default False
         If True, also return the true school means.
@@ -127,11 +127,13 @@ def simulate_regression(
     ----------
     n : int, default 100
         Number of rows, at least 2.
-    alpha, beta : float, default 2 and 3
-        Intercept and slope.
+    alpha : float, default 2.0
+        Intercept :math:`\alpha`.
+    beta : float, default 3.0
+        Slope :math:`\beta`.
     sigma : float, default 1
         Residual standard deviation, positive.
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Source of randomness.
 
     Returns
@@ -181,13 +183,16 @@ def simulate_schools_with_covariate(
         \theta_j \sim \mathcal N(\mu + \beta w_j, \tau^2), \qquad
         y_{ij} \sim \mathcal N(\theta_j, \sigma^2).
 
-    :math:`w_j` plays the part of a standardized school-level index (for
+    :math:`w_j` plays the part of a standardised school-level index (for
     example the mean socioeconomic status of the school's students).
 
     Parameters
     ----------
-    n_per_school : sequence of int, default :data:`COVARIATE_SCHOOL_SIZES`
-        Students in each school (20 schools, 10 to 40 students).
+    n_per_school : sequence of int, optional
+        Students in each school. The default, the constant
+        ``COVARIATE_SCHOOL_SIZES``, is (12, 35, 20, 28, 15, 40, 22, 18, 30,
+        25, 10, 33, 16, 26, 38, 14, 24, 19, 31, 21): 20 schools of 10 to 40
+        students.
     mu : float, default 75
         Mean school score at :math:`w = 0`.
     beta : float, default 5
@@ -196,7 +201,7 @@ def simulate_schools_with_covariate(
         Residual between-school standard deviation, non-negative.
     sigma : float, default 12
         Within-school standard deviation, positive.
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Source of randomness.
     return_truth : bool, default False
         Also return the true school-level values.
@@ -213,6 +218,7 @@ def simulate_schools_with_covariate(
 
     Examples
     --------
+    >>> from companion.datasets import simulate_schools_with_covariate
     >>> data, truth = simulate_schools_with_covariate(seed=1, return_truth=True)
     >>> data.shape, list(data.columns)
     ((477, 3), ['school', 'w', 'score'])

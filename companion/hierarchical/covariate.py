@@ -13,7 +13,7 @@ Missing outcomes :math:`y_{ij}` and missing covariates :math:`w_j` (NaN in
 the data) are imputed inside the model by PyMC's automatic imputation. The
 model for :math:`w_j` is what makes imputing the covariate possible.
 Optionally, a selection model for the outcome,
-:math:`\operatorname{logit} \Pr(R_{ij} = 1 \mid y_{ij}) = \gamma_0 + \gamma_1 (y_{ij} - m)/s`
+:math:`\operatorname{logit} \Pr(R_{ij} = 1 \mid y_{ij}) = \gamma_0 + \gamma_1 (y_{ij} - m_y)/s_y`
 with :math:`R_{ij} = 1` where :math:`y_{ij}` is observed (the log-odds of
 *responding*, as in :func:`companion.selection_model`), lets missingness
 depend on the missing score itself (MNAR).
@@ -99,8 +99,10 @@ def group_covariate(
     ----------
     data : pandas.DataFrame
         One row per unit.
-    covariate, group : str, default "w", "school"
-        Names of the covariate and group columns.
+    covariate : str, default "w"
+        Name of the covariate column.
+    group : str, default "school"
+        Name of the group column.
 
     Returns
     -------
@@ -115,6 +117,7 @@ def group_covariate(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion.hierarchical import group_covariate
     >>> df = pd.DataFrame({"school": ["a", "a", "b"], "w": [0.5, 0.5, np.nan]})
     >>> group_covariate(df).tolist()
     [0.5, nan]
@@ -148,8 +151,10 @@ def group_summaries(
     ----------
     data : pandas.DataFrame
         One row per unit; NaN in ``outcome`` marks a missing value.
-    group, outcome : str, default "school", "score"
-        Names of the group and outcome columns.
+    group : str, default "school"
+        Name of the group column.
+    outcome : str, default "score"
+        Name of the outcome column.
     sigma : float, optional
         Known within-group standard deviation; adds the column ``se``
         :math:`= \sigma / \sqrt{n_{\text{obs}}}`.
@@ -164,6 +169,7 @@ def group_summaries(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion.hierarchical import group_summaries
     >>> df = pd.DataFrame({"school": ["a", "a", "b", "b"],
     ...                    "score": [70.0, np.nan, 80.0, 90.0]})
     >>> group_summaries(df)[["n", "n_observed", "mean"]].to_dict("list")
@@ -225,7 +231,7 @@ def hierarchical_covariate_model(
     .. math::
 
         \operatorname{logit} \Pr(R_{ij} = 1 \mid y_{ij})
-        = \gamma_0 + \gamma_1\, (y_{ij} - m)/s,
+        = \gamma_0 + \gamma_1\, (y_{ij} - m_y)/s_y,
 
     where :math:`R_{ij} = 1` if :math:`y_{ij}` is observed (the response
     indicator, as in :func:`companion.selection_model` and mice), and
@@ -239,22 +245,38 @@ def hierarchical_covariate_model(
         One row per unit with the group, outcome and (optional) covariate
         columns. The covariate must be constant within a group; a group
         whose rows are all NaN has a missing covariate.
-    group, outcome : str, default "school", "score"
-        Names of the group and outcome columns.
+    group : str, default "school"
+        Name of the group column.
+    outcome : str, default "score"
+        Name of the outcome column.
     covariate : str or None, default "w"
         Group-level covariate column, or None for no covariate.
-    mu_prior, beta_prior : "auto", None or (mean, sd)
-        Priors of the intercept :math:`\mu` and slope :math:`\beta`.
-        ``"auto"``: :math:`\mathcal N(\bar y, (2.5 s_y)^2)` and
-        :math:`\mathcal N(0, (2.5 s_y / s_w)^2)`, with :math:`\bar y`,
-        :math:`s_y` the observed outcomes' mean and sd and :math:`s_w` the
-        sd of the observed group covariates.
-    tau_prior, sigma_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
-        Priors of :math:`\tau` and :math:`\sigma`; ``"auto"`` is
-        HalfNormal(2.5 :math:`s_y`).
-    covariate_mu_prior, covariate_sigma_prior
-        Priors of :math:`\mu_w` and :math:`\sigma_w`; ``"auto"``:
-        :math:`\mathcal N(\bar w, (2.5 s_w)^2)` and HalfNormal(2.5 :math:`s_w`).
+    mu_prior : "auto", None or a tuple (mean, sd), default "auto"
+        Prior of the population mean :math:`\mu` (the mean of the
+        :math:`\theta_j` at :math:`w = 0` when there is a covariate):
+        ``None`` is flat, ``(mean, sd)`` normal, ``"auto"``
+        :math:`\mathcal N(\bar y, (2.5 s_y)^2)`, with :math:`\bar y` and
+        :math:`s_y` the observed outcomes' mean and sd.
+    beta_prior : "auto", None or a tuple (mean, sd), default "auto"
+        Prior of the covariate's coefficient :math:`\beta`: ``None`` is
+        flat, ``(mean, sd)`` normal, ``"auto"``
+        :math:`\mathcal N(0, (2.5 s_y / s_w)^2)`, with :math:`s_w` the sd
+        of the observed group covariates.
+    tau_prior : str or tuple, default "auto"
+        ``"auto"``, ``"uniform"``, ``("half-normal", s)`` or
+        ``("half-cauchy", s)``: prior of the between-group sd :math:`\tau`;
+        ``"auto"`` is HalfNormal(2.5 :math:`s_y`).
+    sigma_prior : str or tuple, default "auto"
+        ``"auto"``, ``"uniform"``, ``("half-normal", s)`` or
+        ``("half-cauchy", s)``: prior of the within-group sd :math:`\sigma`;
+        ``"auto"`` is HalfNormal(2.5 :math:`s_y`).
+    covariate_mu_prior : "auto", None or a tuple (mean, sd), default "auto"
+        Prior of the covariate's mean :math:`\mu_w`; ``"auto"`` is
+        :math:`\mathcal N(\bar w, (2.5 s_w)^2)`.
+    covariate_sigma_prior : str or tuple, default "auto"
+        ``"auto"``, ``"uniform"``, ``("half-normal", s)`` or
+        ``("half-cauchy", s)``: prior of the covariate's sd :math:`\sigma_w`;
+        ``"auto"`` is HalfNormal(2.5 :math:`s_w`).
     known_sigma : float, optional
         Fix :math:`\sigma` at this value instead of estimating it (then the
         posterior of :math:`\theta` given the observed data is the exact one
@@ -281,6 +303,8 @@ def hierarchical_covariate_model(
 
     Examples
     --------
+    >>> from companion import hierarchical_covariate_model
+    >>> from companion.hierarchical import ampute_groups
     >>> from companion.datasets import simulate_schools_with_covariate
     >>> data = simulate_schools_with_covariate(seed=1)
     >>> incomplete = ampute_groups(data, "w", prop=0.3, seed=2)
@@ -416,13 +440,21 @@ def ampute_groups(
     data : pandas.DataFrame
         One row per unit; not modified.
     column : str
-        The group-level covariate to amputate.
+        The group-level covariate to ampute.
     group : str, default "school"
         The group column.
-    prop, mechanism, depends_on, strength, seed
-        As in :func:`companion.ampute`, applied to the groups: ``prop`` is
-        the expected share of groups that lose the covariate. ``depends_on``
-        columns must be group-level as well.
+    prop : float, default 0.3
+        Expected share of groups that lose the covariate, in [0, 1].
+    mechanism : str, default "MCAR"
+        ``"MCAR"``, ``"MAR"`` or ``"MNAR"``, as in :func:`companion.ampute`,
+        applied to the groups.
+    depends_on : str or list of str, optional
+        Columns that drive MAR missingness, as in :func:`companion.ampute`;
+        they must be group-level as well.
+    strength : float, default 2.0
+        Strength of the dependence, as in :func:`companion.ampute`.
+    seed : int or numpy.random.Generator or None, default None
+        Source of randomness.
 
     Returns
     -------
@@ -432,6 +464,7 @@ def ampute_groups(
     Examples
     --------
     >>> from companion.datasets import simulate_schools_with_covariate
+    >>> from companion.hierarchical import ampute_groups, group_covariate
     >>> data = simulate_schools_with_covariate(seed=1)
     >>> out = ampute_groups(data, "w", prop=0.3, seed=2)
     >>> int(group_covariate(out).isna().sum())

@@ -51,12 +51,16 @@ class NormalNormalPosterior:
 
     Attributes
     ----------
-    y, sigma : numpy.ndarray
-        The data: estimates and their known standard errors.
+    y : numpy.ndarray
+        The data: one estimate per group.
+    sigma : numpy.ndarray
+        The known standard errors of ``y``.
     groups : list
         Group labels (the Series index when ``y`` was a Series, else 0..J-1).
-    mu_prior, tau_prior
-        The priors used.
+    mu_prior : LocationPrior
+        The prior of :math:`\mu` used.
+    tau_prior : ScalePrior
+        The prior of :math:`\tau` used.
     tau : numpy.ndarray
         Grid of :math:`\tau` values (increasing, not evenly spaced).
     density : numpy.ndarray
@@ -64,17 +68,22 @@ class NormalNormalPosterior:
     weights : numpy.ndarray
         Quadrature weights on the grid, summing to 1: the posterior mean of
         :math:`g(\tau)` is ``weights @ g(tau)``.
-    mu_mean, mu_sd : float
-        Posterior mean and sd of :math:`\mu`.
-    theta_mean, theta_sd : numpy.ndarray
-        Posterior mean and sd of each :math:`\theta_j`.
+    mu_mean : float
+        Posterior mean of :math:`\mu`.
+    mu_sd : float
+        Posterior sd of :math:`\mu`.
+    theta_mean : numpy.ndarray
+        Posterior mean of each :math:`\theta_j`.
+    theta_sd : numpy.ndarray
+        Posterior sd of each :math:`\theta_j`.
 
     Examples
     --------
     >>> from companion import eight_schools, normal_normal_posterior
     >>> schools = eight_schools()
     >>> post = normal_normal_posterior(schools["y"], schools["sigma"])
-    >>> round(post.mu_mean, 1), post.theta_mean.shape, round(float(post.weights.sum()), 6)
+    >>> total_weight = round(float(post.weights.sum()), 6)
+    >>> round(post.mu_mean, 1), post.theta_mean.shape, total_weight
     (7.9, (8,), 1.0)
     """
 
@@ -248,14 +257,14 @@ def normal_normal_posterior(
 
     Parameters
     ----------
-    y : array-like or pandas.Series
+    y : array-like of float or pandas.Series
         Group estimates :math:`y_j`, at least 2 (3 with flat priors on both
         :math:`\mu` and :math:`\tau`, for a proper posterior).
-    sigma : float or array-like
+    sigma : float or array-like of float
         Their known standard errors, positive.
     mu_prior : None or (mean, sd), default None
         Flat prior on :math:`\mu`, or a normal prior.
-    tau_prior : "uniform", ("half-cauchy", scale) or ("half-normal", scale)
+    tau_prior : "uniform" or a tuple ("half-cauchy", scale) or ("half-normal", scale)
         Prior on :math:`\tau \ge 0`; ``"uniform"`` is flat, as in BDA3.
     grid_size : int, default 4001
         Grid points for :math:`\tau` (at least 101); the default gives more

@@ -73,6 +73,20 @@ class GroupedData:
 
     Made by :func:`grouped_data`, which every model of the package calls.
 
+    Attributes
+    ----------
+    y : numpy.ndarray
+        The outcomes (individual data) or the group estimates (summaries).
+    group_idx : numpy.ndarray
+        Integer code of each value's group, an index into ``groups``.
+    groups : pandas.Index
+        The group labels, in model order.
+    group_name : str
+        Name of the group column; it names the group dimension of a model.
+    se : numpy.ndarray or None, default None
+        Known standard error of each group estimate; None for individual
+        data.
+
     Examples
     --------
     >>> from companion import eight_schools
@@ -128,8 +142,10 @@ def grouped_data(
     ----------
     data : pandas.DataFrame
         One row per unit, or one row per group when ``se`` is given.
-    group, outcome : str
-        Names of the group column and the outcome (or estimate) column.
+    group : str, default "school"
+        Name of the group column.
+    outcome : str, default "score"
+        Name of the outcome (or estimate) column.
     se : str, optional
         Name of the column of known standard errors; marks ``data`` as group
         summaries.
@@ -145,6 +161,7 @@ def grouped_data(
 
     Examples
     --------
+    >>> from companion.hierarchical import grouped_data
     >>> from companion import eight_schools
     >>> d = grouped_data(eight_schools(), outcome="y", se="sigma")
     >>> d.n_groups, d.is_summary
@@ -299,8 +316,10 @@ def is_marginal(model: pm.Model) -> bool:
 
     Examples
     --------
+    >>> from companion.hierarchical import is_marginal
     >>> from companion import hierarchical_model, simulate_schools
-    >>> is_marginal(hierarchical_model(simulate_schools(seed=1), likelihood="marginal"))
+    >>> data = simulate_schools(seed=1)
+    >>> is_marginal(hierarchical_model(data, likelihood="marginal"))
     True
     """
     return getattr(model, _MARGINAL_GROUP, None) is not None
@@ -334,7 +353,7 @@ def recover_group_means(
     model : pymc.Model
         From :func:`hierarchical_model` with ``likelihood="marginal"``; its
         current data ``n`` and ``ybar`` are used.
-    seed : int, numpy.random.Generator or None, default 2026
+    seed : int or numpy.random.Generator or None, default 2026
         The same seed gives the same draws.
 
     Returns
@@ -346,7 +365,8 @@ def recover_group_means(
     Examples
     --------
     >>> import numpy as np, xarray as xr
-    >>> from companion import hierarchical_model, recover_group_means, simulate_schools
+    >>> from companion import (
+    ...     hierarchical_model, recover_group_means, simulate_schools)
     >>> model = hierarchical_model(simulate_schools(seed=1), likelihood="marginal")
     >>> draws = {k: (("chain", "draw"), np.full((1, 3), v))
     ...          for k, v in {"mu": 70.0, "tau": 5.0, "sigma": 10.0}.items()}
@@ -390,24 +410,27 @@ def recover_group_means(
     return idata
 
 
-_PARAMETERS_DOC = """
+_PARAMETERS_DOC = r"""
     Parameters
     ----------
     data : pandas.DataFrame
         Individual data (one row per unit) or, with ``se``, group summaries.
-    group, outcome : str, default "school", "score"
-        Names of the group and outcome columns; the group column also names
-        the group dimension of the model.
+    group : str, default "school"
+        Name of the group column; it also names the group dimension of the
+        model.
+    outcome : str, default "score"
+        Name of the outcome column.
     se : str, optional
         Column of known standard errors, one row per group (as in eight
         schools). Without it ``sigma`` is estimated from individual data.
     groups : sequence, optional
         Groups and their order (see :func:`grouped_data`).
-    mu_prior : "auto", None or (mean, sd), default "auto"
-        Prior of the group means' centre: ``None`` is flat, ``(mean, sd)``
+    mu_prior : "auto", None or a tuple (mean, sd), default "auto"
+        Prior of the population mean :math:`\mu` (under no pooling, of
+        each :math:`\theta_j`): ``None`` is flat, ``(mean, sd)``
         normal, ``"auto"`` normal around the data mean, 2.5 data standard
         deviations wide (:func:`companion.hierarchical.priors.auto_priors`).
-    sigma_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
+    sigma_prior : "auto", "uniform" or a ("half-normal" or "half-cauchy", s) tuple, default "auto"
         Prior of the within-group standard deviation (individual data only).
 """
 
@@ -505,11 +528,13 @@ def hierarchical_model(
     :math:`\theta_j = \mu + \tau z_j`: the same model, a different geometry
     for the sampler (chapter "Computation").
     {parameters}
-    tau_prior : "auto", "uniform", ("half-normal", s) or ("half-cauchy", s)
+    tau_prior : "auto", "uniform" or a ("half-normal" or "half-cauchy", s) tuple, default "auto"
         Prior of the between-group standard deviation.
-    parameterization : {"centered", "noncentered"}, default "noncentered"
-        Ignored by ``likelihood="marginal"``, which has no funnel.
-    likelihood : {"full", "sufficient", "marginal"}, default "full"
+    parameterization : str, one of "centered", "noncentered", default "noncentered"
+        The non-centred form (the default, above) or the centred one
+        (:math:`\theta_j` sampled directly); ignored by
+        ``likelihood="marginal"``, which has no funnel.
+    likelihood : str, one of "full", "sufficient", "marginal", default "full"
         How individual data enter (all three give the same posterior):
         ``"full"``, one term per unit (the textbook form, cost O(N));
         ``"sufficient"``, the same likelihood through each group's size,
@@ -520,7 +545,7 @@ def hierarchical_model(
         drawn afterwards from its exact conditional posterior
         (:func:`recover_group_means`, which :func:`companion.sample` calls).
         The default ``"full"`` keeps one log-likelihood term per unit, which
-        leave-one-unit-out LOO needs, and is quick below about 10^5 rows.
+        leave-one-unit-out LOO needs, and is quick below about 100,000 rows.
         For more, use ``"marginal"`` (the fastest: NUTS explores three
         parameters however many groups there are) or ``"sufficient"`` (when
         you want NUTS itself to draw theta). Both need individual data and

@@ -6,7 +6,7 @@ fit and its exact reference can be given literally the same prior:
 * location (``mu_prior``): ``None`` for a flat prior on the real line, or
   ``(mean, sd)`` for a normal prior;
 * scale (``tau_prior``, ``sigma_prior``): ``"uniform"`` for a flat prior on
-  ``[0, inf)``, ``("half-normal", scale)`` or ``("half-cauchy", scale)``.
+  the half-line from 0 to infinity, ``("half-normal", scale)`` or ``("half-cauchy", scale)``.
 
 The models also accept ``"auto"``: a weakly informative prior scaled to the
 data (see :func:`auto_priors`).
@@ -42,6 +42,14 @@ AUTO_WIDTH = 2.5
 class LocationPrior:
     """Normal(mean, sd) prior, or flat when ``sd`` is None.
 
+    Attributes
+    ----------
+    mean : float, default 0.0
+        Mean of the normal prior (ignored when the prior is flat).
+    sd : float or None, default None
+        Standard deviation of the normal prior, positive; None for a flat
+        prior on the real line.
+
     Examples
     --------
     >>> from companion.hierarchical import LocationPrior
@@ -70,7 +78,16 @@ class LocationPrior:
 
 @dataclass(frozen=True)
 class ScalePrior:
-    """Prior on a standard deviation: ``uniform`` on [0, inf) or a half family.
+    r"""Prior on a standard deviation: uniform on :math:`[0, \infty)` or a half family.
+
+    Attributes
+    ----------
+    family : str, default "uniform"
+        ``"uniform"`` (flat on the half-line from 0 to infinity, improper),
+        ``"half-normal"`` or ``"half-cauchy"``.
+    scale : float or None, default None
+        Scale of the half-normal or half-Cauchy prior, positive; None for
+        ``"uniform"``.
 
     Examples
     --------
@@ -128,6 +145,7 @@ def location_prior(spec: object, name: str, auto: LocationPrior | None = None) -
 
     Examples
     --------
+    >>> from companion.hierarchical import location_prior
     >>> location_prior((75, 25), "mu_prior")
     LocationPrior(mean=75.0, sd=25.0)
     >>> location_prior(None, "mu_prior").flat
@@ -151,7 +169,7 @@ def scale_prior(spec: object, name: str, auto: ScalePrior | None = None) -> Scal
 
     Parameters
     ----------
-    spec : "uniform" or (family, scale)
+    spec : "uniform" or a tuple (family, scale)
         The prior as a user writes it; ``family`` is one of
         :data:`SCALE_FAMILIES`.
     name : str
@@ -165,6 +183,7 @@ def scale_prior(spec: object, name: str, auto: ScalePrior | None = None) -> Scal
 
     Examples
     --------
+    >>> from companion.hierarchical import scale_prior
     >>> scale_prior(("half-normal", 20), "tau_prior")
     ScalePrior(family='half-normal', scale=20.0)
     """
@@ -205,6 +224,7 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
 
     Examples
     --------
+    >>> import numpy as np
     >>> from companion.hierarchical.priors import auto_priors
     >>> loc, scale = auto_priors(np.array([60.0, 70.0, 80.0]))
     >>> loc.describe(), scale.describe()
@@ -221,7 +241,8 @@ def auto_priors(y: np.ndarray, se: np.ndarray | None = None) -> tuple[LocationPr
 def pymc_distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
     """Create the PyMC distribution named ``name`` that a prior specification describes.
 
-    Call it inside a model context.
+    Call it inside a model context. Any further keyword arguments (e.g.
+    ``dims``) are passed to the distribution.
 
     Parameters
     ----------
@@ -229,8 +250,6 @@ def pymc_distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
         Name of the model variable.
     prior : LocationPrior or ScalePrior
         The prior, e.g. from :func:`location_prior` or :func:`scale_prior`.
-    **kwargs
-        Passed to the distribution (e.g. ``dims``).
 
     Returns
     -------
@@ -240,8 +259,10 @@ def pymc_distribution(name: str, prior: LocationPrior | ScalePrior, **kwargs):
     Examples
     --------
     >>> import pymc as pm
+    >>> from companion.hierarchical import pymc_distribution, scale_prior
+    >>> prior = scale_prior(("half-normal", 20), "tau_prior")
     >>> with pm.Model():
-    ...     tau = pymc_distribution("tau", scale_prior(("half-normal", 20), "tau_prior"))
+    ...     tau = pymc_distribution("tau", prior)
     >>> tau.owner.op.name
     'halfnormal'
     """

@@ -38,7 +38,7 @@ def shrinkage_factors(sigma: float | ArrayLike, tau: float, n: ArrayLike | None 
 
     Parameters
     ----------
-    sigma : float or array-like
+    sigma : float or array-like of float
         Standard error of each group's estimate, positive. With ``n``, the
         individual-level standard deviation instead, and
         :math:`\sigma_j = \sigma / \sqrt{n_j}`.
@@ -86,12 +86,12 @@ def james_stein(y: ArrayLike, sigma: float):
         \hat\theta_j = \bar y + (1 - \hat B)(y_j - \bar y), \qquad
         \hat B = \min\left(1, \frac{(J - 3)\,\sigma^2}{\sum_j (y_j - \bar y)^2}\right).
 
-    Its total squared error is smaller than that of the raw estimates
-    :math:`y_j` for every :math:`\theta` when :math:`J \ge 4`.
+    Its expected total squared error (risk) is smaller than that of the raw
+    estimates :math:`y_j` for every :math:`\theta` when :math:`J \ge 4`.
 
     Parameters
     ----------
-    y : array-like
+    y : array-like of float
         The J estimates, J >= 4, finite.
     sigma : float
         Their common standard error, positive.

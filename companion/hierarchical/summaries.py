@@ -63,7 +63,7 @@ def group_estimates(
         ..., "partial pooling": ..., "complete pooling": ...}``. Every fit needs
         the posterior variable ``var`` with dims ``(chain, draw, group)`` and
         the same groups.
-    truth : pandas.Series or array-like, optional
+    truth : pandas.Series or array-like of float, optional
         True group means (known in simulations), indexed by group or in the
         order of the groups; added as column ``truth``.
     prob : float, default 0.9
@@ -77,14 +77,17 @@ def group_estimates(
         One row per method and group: the group column (named after the
         group dimension, an ordered categorical), ``method`` (ordered
         categorical, in the order of ``fits``), ``mean``, ``lower``,
-        ``upper`` and, with ``truth``, ``truth``.
+        ``upper`` and, when ``truth`` is given, a column ``truth`` of true
+        group means.
 
     Examples
     --------
     >>> from companion import hierarchical_model, sample, simulate_schools
     >>> data, truth = simulate_schools(seed=1, return_truth=True)
-    >>> fit = sample(hierarchical_model(data), draws=200, tune=200)  # doctest: +SKIP
-    >>> table = group_estimates({"partial pooling": fit}, truth=truth)  # doctest: +SKIP
+    >>> model = hierarchical_model(data)
+    >>> fit = sample(model, draws=200, tune=200)  # doctest: +SKIP
+    >>> fits = {"partial pooling": fit}  # doctest: +SKIP
+    >>> table = group_estimates(fits, truth=truth)  # doctest: +SKIP
     >>> list(table.columns)  # doctest: +SKIP
     ['school', 'method', 'mean', 'lower', 'upper', 'truth']
     """
@@ -183,12 +186,11 @@ def group_ranks(draws: object, var_name: str = "theta", *, descending: bool = Tr
 
     Parameters
     ----------
-    draws : xarray.DataTree, xarray.DataArray, pandas.DataFrame or numpy.ndarray
+    draws : xarray.DataTree or xarray.DataArray or pandas.DataFrame or numpy.ndarray
         A fit with a ``posterior`` group; the draws of one variable with
         ``chain``/``draw`` dimensions and one group dimension; or a
         (draws, groups) table or array.
     var_name : str, default "theta"
-        The posterior variable to summarise.
         Variable to rank when ``draws`` is a fit.
     descending : bool, default True
         Rank 1 is the largest value (the best school when larger is better).
@@ -202,6 +204,7 @@ def group_ranks(draws: object, var_name: str = "theta", *, descending: bool = Tr
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.hierarchical import group_ranks
     >>> draws = np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 2.0]])
     >>> group_ranks(draws).to_numpy().tolist()
     [[0.5, 0.0, 0.5], [0.5, 0.0, 0.5], [0.0, 1.0, 0.0]]
@@ -232,8 +235,13 @@ def rank_summary(
 
     Parameters
     ----------
-    draws, var_name, descending
-        As in :func:`group_ranks`.
+    draws : xarray.DataTree or xarray.DataArray or pandas.DataFrame or numpy.ndarray
+        A fit, the draws of one variable, or a (draws, groups) table or
+        array, as in :func:`group_ranks`.
+    var_name : str, default "theta"
+        Variable to rank when ``draws`` is a fit.
+    descending : bool, default True
+        Rank 1 is the largest value (the best school when larger is better).
     level : float, default 0.9
         Probability of the central rank interval.
     truth : pandas.Series or mapping, optional
@@ -249,6 +257,7 @@ def rank_summary(
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.hierarchical import rank_summary
     >>> draws = np.array([[3.0, 1.0, 2.0], [1.0, 3.0, 2.0]])
     >>> rank_summary(draws)["mean_rank"].tolist()
     [2.0, 2.0, 2.0]
@@ -317,8 +326,10 @@ def posterior_shrinkage(
     >>> from companion import hierarchical_model, sample, simulate_schools
     >>> from companion.hierarchical import posterior_shrinkage
     >>> data = simulate_schools(seed=1)
-    >>> fit = sample(hierarchical_model(data), draws=200, tune=200, chains=2)  # doctest: +SKIP
-    >>> shrinkage = posterior_shrinkage(fit, data.groupby("school").size())  # doctest: +SKIP
+    >>> model = hierarchical_model(data)
+    >>> fit = sample(model, draws=200, tune=200, chains=2)  # doctest: +SKIP
+    >>> sizes = data.groupby("school").size()
+    >>> shrinkage = posterior_shrinkage(fit, sizes)  # doctest: +SKIP
     >>> bool(((shrinkage > 0) & (shrinkage < 1)).all())  # doctest: +SKIP
     True
     """
@@ -349,6 +360,7 @@ def group_summary(idata: object, var_name: str = "theta", *, level: float = 0.9)
     idata : xarray.DataTree
         A fit with ``var_name`` in its posterior, with one group dimension.
     var_name : str, default "theta"
+        The posterior variable to summarise.
     level : float, default 0.9
         Probability of the central interval.
 

@@ -120,7 +120,7 @@ def group_statistic_draws(
         With ``posterior_predictive``, ``observed_data`` and the
         ``constant_data`` variable ``group_idx`` (as from
         ``companion.sample(model, posterior_predictive=True)``).
-    stat : {"mean", "sd", "min", "max", "median"} or callable
+    stat : str, one of "mean", "sd", "min", "max", "median" or callable
         The statistic :math:`T`; a callable must reduce along ``axis``, like
         ``numpy.mean(values, axis=...)``.
     group : str or None, default "school"
@@ -128,7 +128,7 @@ def group_statistic_draws(
         pools all observations into one group labelled ``"all"``.
     var_name : str, default "y"
         The observed variable.
-    predictive : {"posterior_predictive", "prior_predictive"}
+    predictive : str, one of "posterior_predictive", "prior_predictive"
         Where the replicated data come from: the posterior (checking a fit)
         or the prior (a prior predictive check, from
         :func:`companion.sample_prior_predictive`).
@@ -209,8 +209,10 @@ def group_test_statistics(
     stat : str, callable or a sequence of them, default ("mean", "sd", "min", "max")
         Test statistics: names from :data:`STATISTICS` or functions reducing
         an array along ``axis``.
-    group, var_name : str
-        See :func:`group_statistic_draws`.
+    group : str or None, default "school"
+        The group dimension, as in :func:`group_statistic_draws`.
+    var_name : str, default "y"
+        The observed variable, as in :func:`group_statistic_draws`.
     prob : float, default 0.9
         Probability of the central interval of the replicated statistic.
 
@@ -230,7 +232,9 @@ def group_test_statistics(
     ...                posterior_predictive=True)
     >>> from companion import group_test_statistics
     >>> checks = group_test_statistics(idata, ["mean", "sd"])  # doctest: +SKIP
-    >>> checks.pivot(index="school", columns="statistic", values="p_value").shape  # doctest: +SKIP
+    >>> table = checks.pivot(  # doctest: +SKIP
+    ...     index="school", columns="statistic", values="p_value")
+    >>> table.shape  # doctest: +SKIP
     (8, 2)
     """
     import pandas as pd
@@ -290,7 +294,7 @@ def predict_new_group(
         instead of the posterior ``sigma``; required for summary-data models
         (no ``sigma``) to get ``y_new``, for example a new school's known
         standard error.
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Seed of the new draws (``None``: fresh randomness).
 
     Returns
@@ -353,7 +357,7 @@ def predict_new_unit(
     se : float, optional
         Noise scale instead of the posterior ``sigma`` (required for
         summary-data models).
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Seed of the new draws (``None``: fresh randomness).
 
     Returns
@@ -472,7 +476,8 @@ def compare_loo(
     ...     return sample(model, draws=200, tune=200, chains=2)
     >>> partial = fit(hierarchical_model)  # doctest: +SKIP
     >>> complete = fit(complete_pooling_model)  # doctest: +SKIP
-    >>> sorted(compare_loo({"partial": partial, "complete": complete}).index)  # doctest: +SKIP
+    >>> fits = {"partial": partial, "complete": complete}  # doctest: +SKIP
+    >>> sorted(compare_loo(fits).index)  # doctest: +SKIP
     ['complete', 'partial']
     """
     import arviz as az

@@ -95,11 +95,13 @@ def sample_compiled(
     ----------
     compiled : nutpie.CompiledModel
         From :func:`compile_model`.
-    draws, tune : int, default 1000
-        Kept draws and tuning steps per chain.
+    draws : int, default 1000
+        Kept draws per chain.
+    tune : int, default 1000
+        Tuning steps per chain (discarded).
     chains : int, default 4
         At least 2, so that R-hat can be computed.
-    seed : int, numpy.random.Generator or None, default 2026
+    seed : int or numpy.random.Generator or None, default 2026
         The same seed gives the same draws; ``None`` draws a fresh seed.
     target_accept : float, optional
         NUTS target acceptance rate in (0, 1); nutpie's default is 0.8.
@@ -202,10 +204,12 @@ def sampler_diagnostics(idata: xr.DataTree, *, var_names: Sequence[str] | None =
     Examples
     --------
     >>> import numpy as np
+    >>> from companion import sampler_diagnostics
     >>> from arviz import from_dict
     >>> rng = np.random.default_rng(0)
+    >>> diverging = np.arange(200).reshape(2, 100) < 3
     >>> fit = from_dict({"posterior": {"mu": rng.normal(size=(2, 100))},
-    ...                  "sample_stats": {"diverging": np.arange(200).reshape(2, 100) < 3}})
+    ...                  "sample_stats": {"diverging": diverging}})
     >>> int(sampler_diagnostics(fit)["divergences"])
     3
     """
@@ -250,6 +254,7 @@ class ConvergenceWarning(UserWarning):
 
     Examples
     --------
+    >>> from companion.inference import ConvergenceWarning
     >>> issubclass(ConvergenceWarning, UserWarning)
     True
     """
@@ -260,6 +265,7 @@ class ConvergenceError(RuntimeError):
 
     Examples
     --------
+    >>> from companion.inference import ConvergenceError
     >>> issubclass(ConvergenceError, RuntimeError)
     True
     """
@@ -302,6 +308,7 @@ def check_convergence(
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.inference import check_convergence
     >>> from arviz import from_dict
     >>> rng = np.random.default_rng(0)
     >>> fit = from_dict({"posterior": {"mu": rng.normal(size=(4, 500))},
@@ -349,9 +356,11 @@ def enforce_convergence(idata: xr.DataTree, *, var_names: Sequence[str] | None =
     Examples
     --------
     >>> import numpy as np
+    >>> from companion.inference.diagnostics import enforce_convergence
     >>> from arviz import from_dict
     >>> from companion.options import options
-    >>> fit = from_dict({"posterior": {"mu": np.zeros((2, 10)) + np.arange(2)[:, None]},
+    >>> mu = np.zeros((2, 10)) + np.arange(2)[:, None]
+    >>> fit = from_dict({"posterior": {"mu": mu},
     ...                  "sample_stats": {"diverging": np.zeros((2, 10), bool)}})
     >>> with options(convergence="raise"):
     ...     enforce_convergence(fit)

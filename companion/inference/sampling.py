@@ -76,16 +76,21 @@ def sample(
 ) -> xr.DataTree:
     """Draw from the posterior of ``model`` with NUTS, reproducibly.
 
+    Any keyword arguments beyond those below are passed on to
+    :func:`pymc.sample`.
+
     Parameters
     ----------
     model : pymc.Model
         For example from :func:`companion.hierarchical_model`.
-    draws, tune : int, default 1000
-        Kept draws and tuning steps per chain.
+    draws : int, default 1000
+        Kept draws per chain.
+    tune : int, default 1000
+        Tuning steps per chain (discarded).
     chains : int, default 4
         Independent chains (at least 2, so R-hat can be computed); run on at
         most as many processes as the machine has cores.
-    seed : int, numpy.random.Generator or None, default 2026
+    seed : int or numpy.random.Generator or None, default 2026
         The same seed gives the same draws; ``None`` draws a fresh seed
         (as ``seed=None`` does everywhere in the package).
     target_accept : float, optional
@@ -95,7 +100,7 @@ def sample(
         Add the pointwise log-likelihood group, which :func:`arviz.loo` needs.
     posterior_predictive : bool, default False
         Add a ``posterior_predictive`` group of replicated data.
-    nuts_sampler : {"nutpie", "pymc", "numpyro", "blackjax"}, optional
+    nuts_sampler : str, one of "nutpie", "pymc", "numpyro", "blackjax", optional
         The NUTS implementation, passed to :func:`pymc.sample`; ``None``
         leaves the choice to PyMC (nutpie, when installed). ``"numpyro"`` and
         ``"blackjax"`` compile the model to JAX and run on a GPU when JAX finds
@@ -105,8 +110,6 @@ def sample(
     progressbar : bool, optional
         Show the sampler's progress bar; by default as set by
         :func:`companion.options.set_options` (on, unless switched off).
-    **kwargs
-        Passed on to :func:`pymc.sample`.
 
     Returns
     -------
@@ -173,7 +176,7 @@ def sample_prior_predictive(
         A model with proper priors (a flat prior has no predictive).
     draws : int, default 500
         Number of draws from the prior predictive distribution.
-    seed : int, numpy.random.Generator or None, default 2026
+    seed : int or numpy.random.Generator or None, default 2026
         Seed of the draws; ``None`` means fresh randomness.
 
     Returns
@@ -183,7 +186,8 @@ def sample_prior_predictive(
 
     Examples
     --------
-    >>> from companion import hierarchical_model, sample_prior_predictive, simulate_schools
+    >>> from companion import (
+    ...     hierarchical_model, sample_prior_predictive, simulate_schools)
     >>> model = hierarchical_model(simulate_schools(seed=1))
     >>> prior = sample_prior_predictive(model, draws=50, seed=1)
     >>> prior.prior_predictive["y"].shape

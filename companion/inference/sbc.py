@@ -61,10 +61,10 @@ def sbc_ranks(truth: Mapping[str, object], draws: Mapping[str, object]) -> pd.Da
     Parameters
     ----------
     truth : dict of str to array-like
-        For each scalar parameter, its true value in each of :math:`N`
-        replicates, shape ``(N,)``.
+        For each scalar parameter, its true value in each of :math:`S`
+        replicates, shape ``(S,)``.
     draws : dict of str to array-like
-        The same keys; posterior draws of shape ``(N, L)``: row ``i`` holds
+        The same keys; posterior draws of shape ``(S, L)``: row ``i`` holds
         the :math:`L` draws given replicate ``i``'s data.
 
     Returns
@@ -75,6 +75,7 @@ def sbc_ranks(truth: Mapping[str, object], draws: Mapping[str, object]) -> pd.Da
 
     Examples
     --------
+    >>> from companion.inference import sbc_ranks
     >>> ranks = sbc_ranks({"mu": [0.0, 1.0]}, {"mu": [[-1, 0.5, 2], [0, 0.5, 0.9]]})
     >>> ranks["mu"].tolist(), ranks.attrs["n_draws"]
     ([1, 3], 3)
@@ -124,10 +125,10 @@ def _n_draws(ranks: pd.DataFrame, n_draws: int | None) -> int:
 def binned_ranks(
     ranks: pd.DataFrame, *, bins: int = 20, n_draws: int | None = None
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    r"""Count ranks in ``bins`` bins, with each bin's probability under uniformity.
+    r"""Count ranks in :math:`K` = ``bins`` bins, with each bin's probability under uniformity.
 
     Rank :math:`r \in \{0, \dots, L\}` goes to bin
-    :math:`\lfloor r \cdot B / (L + 1) \rfloor`; when :math:`B` does not
+    :math:`\lfloor r \cdot K / (L + 1) \rfloor`; when :math:`K` does not
     divide :math:`L + 1` the bins hold unequal numbers of rank values, which
     the returned probabilities account for.
 
@@ -141,7 +142,9 @@ def binned_ranks(
     Examples
     --------
     >>> import pandas as pd
-    >>> counts, p = binned_ranks(pd.DataFrame({"mu": [0, 1, 2, 3]}), bins=2, n_draws=3)
+    >>> from companion.inference import binned_ranks
+    >>> ranks = pd.DataFrame({"mu": [0, 1, 2, 3]})
+    >>> counts, p = binned_ranks(ranks, bins=2, n_draws=3)
     >>> counts["mu"].tolist(), p.tolist()
     ([2, 2], [0.5, 0.5])
     """
@@ -165,9 +168,9 @@ def rank_uniformity_test(
 ) -> pd.DataFrame:
     r"""Chi-square test that each parameter's ranks are uniform.
 
-    With :math:`O_b` ranks in bin :math:`b` and :math:`E_b = N p_b` expected,
+    With :math:`O_b` ranks in bin :math:`b` and :math:`E_b = S p_b` expected,
     :math:`X^2 = \sum_b (O_b - E_b)^2 / E_b` is approximately
-    :math:`\chi^2_{B-1}` under uniformity. Each parameter is tested
+    :math:`\chi^2_{K-1}` under uniformity. Each parameter is tested
     separately: with many parameters, a few small p-values arise by chance.
 
     Parameters
@@ -187,6 +190,7 @@ def rank_uniformity_test(
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.inference import rank_uniformity_test
     >>> flat = pd.DataFrame({"mu": list(range(100)) * 2})
     >>> rank_uniformity_test(flat, bins=10, n_draws=99)["p_value"].item()
     1.0
@@ -266,14 +270,16 @@ def simulation_based_calibration(
         From :mod:`companion.hierarchical.models` (the outcome is ``pm.Data`` ``y_obs``),
         with proper priors.
     n_replicates : int, default 100
-        Number of simulated data sets :math:`N`.
+        Number of simulated data sets :math:`S`.
     n_draws : int, default 99
         Posterior draws kept per replicate, :math:`L`; ranks lie in
         ``0..L``, so ``L + 1 = 100`` splits evenly into 10 or 20 bins.
     thin : int, default 5
         Keep every ``thin``-th draw, to reduce autocorrelation.
-    chains, tune : int, default 2, 500
-        NUTS chains and tuning steps per replicate.
+    chains : int, default 2
+        NUTS chains per replicate.
+    tune : int, default 500
+        NUTS tuning steps per chain and replicate.
     target_accept : float, optional
         NUTS target acceptance rate, in (0, 1); by default nutpie's (0.8).
         Higher values take smaller steps, for fewer divergent transitions.
@@ -281,7 +287,7 @@ def simulation_based_calibration(
         Parameters to check; default those of ``mu``, ``tau``, ``sigma``,
         ``theta`` in the model. Vector parameters get one column per group,
         e.g. ``theta[School 1]``.
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         ``None`` draws a fresh seed.
     progressbar : bool, optional
         Show progress over the replicates; by default as set by
@@ -304,7 +310,8 @@ def simulation_based_calibration(
     >>> from companion import hierarchical_model, simulate_schools
     >>> model = hierarchical_model(simulate_schools(seed=1), mu_prior=(70, 10),
     ...     tau_prior=("half-normal", 10), sigma_prior=("half-normal", 10))
-    >>> ranks = simulation_based_calibration(model, n_replicates=20, seed=1)  # doctest: +SKIP
+    >>> ranks = simulation_based_calibration(  # doctest: +SKIP
+    ...     model, n_replicates=20, seed=1)
     >>> rank_uniformity_test(ranks, bins=4).columns.tolist()  # doctest: +SKIP
     ['chi2', 'df', 'p_value']
     """

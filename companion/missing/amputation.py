@@ -11,16 +11,16 @@ with probability
 
     \Pr(R_{ic} = 0) = \operatorname{expit}(a_c + s\, z_{ic}),
 
-where :math:`z_{ic}` is a standardized score that defines the mechanism, the
+where :math:`z_{ic}` is a standardised score that defines the mechanism, the
 strength :math:`s` sets how strongly it matters and the offset :math:`a_c` is
 solved so that the probabilities average to ``prop`` over the rows. Columns
 are amputed independently of each other given the scores.
 
 * ``"MCAR"``: :math:`z = 0`, every value has probability ``prop``.
-* ``"MAR"``: :math:`z` is the standardized mean of the standardized
+* ``"MAR"``: :math:`z` is the standardised mean of the standardised
   ``depends_on`` columns, which are never amputed themselves, so missingness
   depends only on observed values.
-* ``"MNAR"``: :math:`z` is the standardized value of the column itself.
+* ``"MNAR"``: :math:`z` is the standardised value of the column itself.
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ def ampute_probabilities(
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.missing import ampute_probabilities
     >>> df = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [1.0, 3.0, 2.0, 5.0]})
     >>> p = ampute_probabilities(df, ["y"], mechanism="MAR", prop=0.25)
     >>> round(float(p["y"].mean()), 6)
@@ -207,9 +208,9 @@ def ampute(
         ``"MAR"`` leaves nothing to depend on, so name them).
     prop : float, default 0.3
         Expected proportion of values removed from each column, in (0, 1).
-    mechanism : {"MCAR", "MAR", "MNAR"}, default "MCAR"
+    mechanism : str, one of "MCAR", "MAR", "MNAR", default "MCAR"
         ``"MCAR"``: every value has probability ``prop``. ``"MAR"``: the
-        probability rises with the (standardized) ``depends_on`` columns.
+        probability rises with the (standardised) ``depends_on`` columns.
         ``"MNAR"``: it rises with the value itself.
     depends_on : column name, list of names or dict, optional
         Only for ``"MAR"``: the columns missingness depends on, either one
@@ -220,7 +221,7 @@ def ampute(
         Log-odds of missingness per standard deviation of the score. Positive
         values remove large values more often, negative values small ones;
         0 gives MCAR whatever the mechanism.
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Source of randomness.
 
     Returns
@@ -231,12 +232,14 @@ def ampute(
 
     See Also
     --------
-    ampute_probabilities : the probabilities the removals are drawn from.
-    missing_pattern : the resulting missing-data patterns.
+    ampute_probabilities : The probabilities the removals are drawn from.
+
+    missing_pattern : The resulting missing-data patterns.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion import ampute
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame({"x": rng.normal(size=1000)})
     >>> df["y"] = 2 + 3 * df["x"] + rng.normal(size=1000)

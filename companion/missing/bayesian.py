@@ -80,7 +80,9 @@ def prior_scales(x_values: np.ndarray, y_values: np.ndarray) -> dict[str, float 
     Examples
     --------
     >>> import numpy as np
-    >>> scales = prior_scales(np.array([0.0, 2.0, np.nan]), np.array([1.0, np.nan, 3.0]))
+    >>> from companion.missing import prior_scales
+    >>> x = np.array([0.0, 2.0, np.nan])
+    >>> scales = prior_scales(x, np.array([1.0, np.nan, 3.0]))
     >>> scales["mu_x_mu"], round(scales["beta_sd"], 3)
     (1.0, 2.5)
     """
@@ -113,6 +115,7 @@ def regression_priors(scales, dims: str | None = None):
     Examples
     --------
     >>> import numpy as np, pymc as pm
+    >>> from companion.missing import prior_scales, regression_priors
     >>> scales = prior_scales(np.array([0.0, 2.0, 1.0]), np.array([1.0, 2.0, 3.0]))
     >>> with pm.Model() as model:
     ...     _ = regression_priors(scales)
@@ -149,7 +152,7 @@ def regression_imputation_model(
     .. math::
 
         x_{ik} \mid x_{i1}, \dots, x_{i,k-1} \sim \mathcal N\Bigl(\mu_{x,k} +
-            \sum_{j<k} \lambda_{kj} \frac{x_{ij} - m_j}{s_j}, \sigma_{x,k}^2\Bigr),
+            \sum_{j<k} \eta_{kj} \frac{x_{ij} - m_j}{s_j}, \sigma_{x,k}^2\Bigr),
         \qquad y_i \mid x_i \sim \mathcal N(\alpha + x_i^\top \beta, \sigma^2).
 
     Missing values of the covariates and of ``y`` (NaN, in any pattern)
@@ -161,14 +164,18 @@ def regression_imputation_model(
     value are kept: they are imputed from the joint model and leave the
     parameters' posterior unchanged.
 
-    Priors are weakly informative and scaled to the observed data (with
-    :math:`m`, :math:`s` the observed mean and standard deviation, and
-    :math:`w = 2.5`): :math:`\mu_{x,k} \sim \mathcal N(m_k, (w s_k)^2)`,
-    :math:`\sigma_{x,k} \sim \text{HalfNormal}(w s_k)`,
-    :math:`\lambda_{kj} \sim \mathcal N(0, (w s_k)^2)`,
-    :math:`\beta_k \sim \mathcal N(0, (w s_y / s_k)^2)`,
-    :math:`\alpha \sim \mathcal N(m_y, w^2 s_y^2 (1 + \sum_k m_k^2/s_k^2))`,
-    :math:`\sigma \sim \text{HalfNormal}(w s_y)`.
+    Priors are weakly informative and scaled to the observed data, 2.5
+    times as wide as the data's own spread (with :math:`m`, :math:`s` the
+    observed mean and standard deviation):
+    :math:`\mu_{x,k} \sim \mathcal N(m_k, (2.5\, s_k)^2)`,
+    :math:`\sigma_{x,k} \sim \text{HalfNormal}(2.5\, s_k)`,
+    :math:`\eta_{kj} \sim \mathcal N(0, (2.5\, s_k)^2)`,
+    :math:`\beta_k \sim \mathcal N(0, (2.5\, s_y / s_k)^2)`,
+    :math:`\alpha \sim \mathcal N(m_y, 2.5^2 s_y^2 (1 + \sum_k m_k^2/s_k^2))`,
+    :math:`\sigma \sim \text{HalfNormal}(2.5\, s_y)`. The coefficients
+    :math:`\eta_{kj}` of the covariates' regressions are ``lambda_x`` in
+    the model (:math:`\lambda` is Rubin's proportion of variance due to
+    missingness, :func:`companion.rubin_pool`).
 
     Parameters
     ----------
@@ -198,7 +205,8 @@ def regression_imputation_model(
     --------
     >>> import numpy as np, pandas as pd
     >>> from companion import regression_imputation_model
-    >>> df = pd.DataFrame({"x": [0.1, np.nan, 1.2, 0.4], "y": [2.0, 1.5, np.nan, 3.1]})
+    >>> df = pd.DataFrame({"x": [0.1, np.nan, 1.2, 0.4],
+    ...                    "y": [2.0, 1.5, np.nan, 3.1]})
     >>> model = regression_imputation_model(df)
     >>> sorted(v.name for v in model.free_RVs)
     ['alpha', 'beta', 'mu_x', 'sigma', 'sigma_x', 'x_unobserved', 'y_unobserved']
@@ -314,7 +322,7 @@ def completed_datasets(
     columns : list of column names, optional
         Columns to fill; default every column of ``df`` with missing values
         (each must have a ``<column>_unobserved`` variable in the posterior).
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Chooses the draws.
 
     Returns
@@ -324,14 +332,15 @@ def completed_datasets(
 
     Examples
     --------
-    >>> from companion import ampute, completed_datasets, regression_imputation_model, sample
-    >>> from companion import simulate_regression
+    >>> from companion import ampute, completed_datasets, sample
+    >>> from companion import regression_imputation_model, simulate_regression
     >>> df = ampute(simulate_regression(n=100, seed=1), ["y"], mechanism="MAR",
     ...             depends_on=["x"], seed=1)
     >>> model = regression_imputation_model(df)
     >>> fit = sample(model, draws=200, tune=200, chains=2)  # doctest: +SKIP
     >>> imputed = completed_datasets(fit, df, m=5, seed=2)  # doctest: +SKIP
-    >>> len(imputed), sum(int(d.isna().sum().sum()) for d in imputed)  # doctest: +SKIP
+    >>> n_missing = [int(d.isna().sum().sum()) for d in imputed]  # doctest: +SKIP
+    >>> len(imputed), sum(n_missing)  # doctest: +SKIP
     (5, 0)
     """
     posterior = check_posterior(idata)
@@ -379,6 +388,7 @@ def mean_impute(df: pd.DataFrame, columns: Sequence | None = None) -> pd.DataFra
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion import mean_impute
     >>> mean_impute(pd.DataFrame({"x": [1.0, np.nan, 3.0]}))["x"].tolist()
     [1.0, 2.0, 3.0]
     """

@@ -167,17 +167,17 @@ def mice_impute(
         Number of completed data sets (>= 1), each from its own chain.
     n_iter : int, default 10
         Iterations (sweeps over the incomplete columns) per chain (>= 1).
-    seed : int, numpy.random.Generator or None
+    seed : int or numpy.random.Generator or None
         Seed of the imputations. The same seed gives the same data sets;
         NumPy's global random state is neither used nor changed.
     donors : int, default 5
         Number of nearest observed rows among which PMM draws a donor (mice's
         default is 5; statsmodels' default of 20 is too many for small data).
-    perturbation : {"gaussian", "boot"}, default "gaussian"
+    perturbation : str, one of "gaussian", "boot", default "gaussian"
         How the imputation model's coefficients are drawn: from their
         posterior (normal given a drawn sigma), or by refitting on a
         bootstrap sample.
-    matching : {"type1", "type2"}, default "type1"
+    matching : str, one of "type1", "type2", default "type1"
         ``"type1"``: observed rows are predicted with the least-squares fit,
         missing rows with the drawn coefficients (R's mice). ``"type2"``:
         statsmodels' ``MICEData`` unchanged (both with the drawn

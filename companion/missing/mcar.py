@@ -55,6 +55,7 @@ class MCARTest:
 
     Examples
     --------
+    >>> from companion.missing import MCARTest
     >>> MCARTest(statistic=3.2, df=2, p_value=0.2, n_patterns=2, n_rows=50).df
     2
     """
@@ -132,7 +133,9 @@ def mcar_test(
     -----
     The statistic [@little1988test] compares the observed means of each
     missing-data pattern with the maximum-likelihood estimates of a
-    multivariate normal model (see the module docstring); its
+    multivariate normal model fitted by EM: it sums, over patterns, the
+    pattern's row count times the squared Mahalanobis distance between its
+    observed means and the estimated means of those variables. Its
     :math:`\chi^2` reference distribution is a large-sample approximation.
     The test can reject MCAR; it cannot confirm it (a large p-value may mean
     low power), and it cannot detect missingness that depends on the missing
@@ -141,6 +144,7 @@ def mcar_test(
 
     Examples
     --------
+    >>> from companion.missing import mcar_test
     >>> from companion import ampute, simulate_regression
     >>> df = simulate_regression(300, seed=1)
     >>> mar = ampute(df, ["y"], mechanism="MAR", depends_on=["x"], seed=2)

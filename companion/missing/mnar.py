@@ -264,7 +264,8 @@ def tipping_point(
     >>> from companion import tipping_point
     >>> original = pd.DataFrame({"y": [1.0, np.nan, 3.0, np.nan]})
     >>> sets = [original.fillna(2.0), original.fillna(2.5)]
-    >>> table = tipping_point(sets, original, [-1.0, 0.0, 1.0], "y ~ 1", "Intercept")
+    >>> deltas = [-1.0, 0.0, 1.0]
+    >>> table = tipping_point(sets, original, deltas, "y ~ 1", "Intercept")
     >>> table["estimate"].round(4).tolist()  # slope 2/4, the fraction missing
     [1.625, 2.125, 2.625]
     """
@@ -319,7 +320,7 @@ def _conclusion(lower: np.ndarray, upper: np.ndarray, null: float) -> np.ndarray
 def find_tipping_point(
     table: pd.DataFrame, *, null: float | None = None, side: str = "both"
 ) -> float:
-    r"""Smallest :math:`|\delta|` at which the conclusion differs from MAR's.
+    r"""Find the smallest absolute :math:`\delta` that changes the conclusion of MAR.
 
     The conclusion at each :math:`\delta` is where the confidence interval
     lies: above ``null``, below it, or around it. Starting from
@@ -340,7 +341,7 @@ def find_tipping_point(
         ``ci_upper``; a row with ``delta == 0``).
     null : float, optional
         Reference value; default ``table.attrs["null"]`` or 0.
-    side : {"both", "negative", "positive"}, default "both"
+    side : str, one of "both", "negative", "positive", default "both"
         Search both directions and return the tipping point of smaller
         absolute value, or only :math:`\delta < 0` or :math:`\delta > 0`.
 
@@ -421,7 +422,7 @@ def selection_model(
 
         y_i \mid x_i &\sim \mathcal N(\alpha + x_i^\top \beta, \sigma^2), \\
         R_i \mid y_i &\sim \operatorname{Bernoulli}\bigl(
-            \operatorname{expit}(\gamma_0 + \gamma_1 (y_i - c) / s)\bigr),
+            \operatorname{expit}(\gamma_0 + \gamma_1 (y_i - m_y) / s_y)\bigr),
 
     where :math:`R_i = 1` if :math:`y_i` is observed. The probability of
     responding depends on the value itself, so :math:`\gamma_1 \ne 0` is
@@ -440,14 +441,14 @@ def selection_model(
 
     Priors (with :math:`m_y`, :math:`s_y`, :math:`m_k`, :math:`s_k` the
     observed means and standard deviations of the outcome and the
-    covariates and :math:`w = 2.5`, as in
+    covariates, each prior 2.5 times as wide as the data's spread, as in
     :func:`companion.regression_imputation_model`):
-    :math:`\alpha \sim \mathcal N(m_y, w^2 s_y^2 (1 + \sum_k m_k^2/s_k^2))`,
-    :math:`\beta_k \sim \mathcal N(0, (w s_y / s_k)^2)`,
-    :math:`\sigma \sim \text{HalfNormal}(w s_y)`,
-    :math:`\gamma_0 \sim \mathcal N(0, w^2)` and
+    :math:`\alpha \sim \mathcal N(m_y, 2.5^2 s_y^2 (1 + \sum_k m_k^2/s_k^2))`,
+    :math:`\beta_k \sim \mathcal N(0, (2.5\, s_y / s_k)^2)`,
+    :math:`\sigma \sim \text{HalfNormal}(2.5\, s_y)`,
+    :math:`\gamma_0 \sim \mathcal N(0, 2.5^2)` and
     :math:`\gamma_1 \sim \mathcal N(\mu_\gamma, \sigma_\gamma^2)` from
-    ``gamma1_prior``. With the default :math:`c = m_y`, :math:`s = s_y`,
+    ``gamma1_prior``. With the default ``center`` and ``scale``,
     :math:`\gamma_1` is the change in the log-odds of responding per
     (observed) standard deviation of :math:`y`.
 
@@ -463,14 +464,17 @@ def selection_model(
     gamma1_prior : tuple of float, default (0, 1)
         Mean and standard deviation (positive) of the normal prior on
         :math:`\gamma_1`. A standard deviation near 0 forces MAR.
-    center, scale : float, optional
-        :math:`c` and :math:`s` in the response model; default the observed
-        mean and standard deviation of ``y``. Pass ``center=0, scale=1`` to
-        put :math:`\gamma` on the scale of ``y`` itself.
+    center : float, optional
+        :math:`m_y` in the response model; by default the observed mean of
+        ``y``. Pass ``center=0, scale=1`` to put :math:`\gamma` on the
+        scale of ``y`` itself.
+    scale : float, optional
+        :math:`s_y` in the response model; by default the observed standard
+        deviation of ``y``.
     response_on_x : bool, default False
         Let the probability of responding also depend on the covariates:
         :math:`+ \sum_k \gamma_{x,k} (x_{ik} - m_k)/s_k`, with
-        :math:`\gamma_{x,k} \sim \mathcal N(0, w^2)`.
+        :math:`\gamma_{x,k} \sim \mathcal N(0, 2.5^2)`.
 
     Returns
     -------

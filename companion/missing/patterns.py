@@ -23,6 +23,10 @@ __all__ = [
 ]
 
 
+def _empty_index() -> pd.Index:
+    return pd.Index([])
+
+
 @dataclass(frozen=True)
 class DropReport:
     """What a function dropped from a data frame, and why.
@@ -35,14 +39,15 @@ class DropReport:
         Rows dropped.
     reason : str
         Why they were dropped, e.g. ``"missing values in x, y"``.
-    missing_by_column : dict
+    missing_by_column : dict, default empty
         For each column that was checked, how many of its values were
         missing (over all ``n_rows`` rows).
-    dropped : pandas.Index
+    dropped : pandas.Index, default empty
         Index labels of the dropped rows.
 
     Examples
     --------
+    >>> from companion.missing import DropReport
     >>> report = DropReport(n_rows=10, n_dropped=3, reason="missing values in y",
     ...                     missing_by_column={"y": 3})
     >>> print(report)
@@ -53,7 +58,7 @@ class DropReport:
     n_dropped: int
     reason: str
     missing_by_column: dict = field(default_factory=dict)
-    dropped: pd.Index = field(default_factory=lambda: pd.Index([]))
+    dropped: pd.Index = field(default_factory=_empty_index)
 
     @property
     def n_kept(self) -> int:
@@ -99,7 +104,9 @@ def missing_pattern(df: pd.DataFrame, columns: Sequence | None = None) -> pd.Dat
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> df = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0], "y": [np.nan, np.nan, 1.0, 2.0]})
+    >>> from companion import missing_pattern
+    >>> df = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0],
+    ...                    "y": [np.nan, np.nan, 1.0, 2.0]})
     >>> missing_pattern(df)
            x  y  rows  missing_vars
     1      1  1     2             0
@@ -152,7 +159,9 @@ def complete_case(
     Examples
     --------
     >>> import numpy as np, pandas as pd
-    >>> df = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0], "y": [np.nan, 5.0, 1.0, 2.0]})
+    >>> from companion import complete_case
+    >>> df = pd.DataFrame({"x": [1.0, np.nan, 3.0, 4.0],
+    ...                    "y": [np.nan, 5.0, 1.0, 2.0]})
     >>> data, report = complete_case(df)
     >>> data.index.tolist()
     [2, 3]
@@ -197,6 +206,7 @@ def drop_empty_rows(
     Examples
     --------
     >>> import numpy as np, pandas as pd
+    >>> from companion.missing import drop_empty_rows
     >>> df = pd.DataFrame({"x": [1.0, np.nan, np.nan], "y": [np.nan, 2.0, np.nan]})
     >>> data, report = drop_empty_rows(df)
     >>> data.index.tolist()

@@ -97,7 +97,8 @@ class PooledEstimate:
     --------
     >>> from companion import rubin_pool
     >>> pooled = rubin_pool([1.0, 1.2, 0.8], [0.04, 0.05, 0.06])
-    >>> pooled.m, round(pooled.estimate, 4), round(pooled.total, 4)  # 0.05 + (4/3) 0.04
+    >>> # total variance: 0.05 + (4/3) 0.04
+    >>> pooled.m, round(pooled.estimate, 4), round(pooled.total, 4)
     (3, 1.0, 0.1033)
     """
 
@@ -348,8 +349,11 @@ def pool_estimates(
 
     Parameters
     ----------
-    estimates, variances : pandas.DataFrame or dict of sequences
-        One row per imputation, one column per parameter (same columns).
+    estimates : pandas.DataFrame or dict of sequences
+        Point estimates: one row per imputation, one column per parameter.
+    variances : pandas.DataFrame or dict of sequences
+        Their squared standard errors, with the same rows and columns as
+        ``estimates``.
     df_complete : float, optional
         Complete-data degrees of freedom, as in :func:`rubin_pool`.
     level : float, default 0.95
@@ -427,7 +431,8 @@ def pool(fits: Sequence[object], *, level: float = 0.95) -> pd.DataFrame:
     >>> import numpy as np, pandas as pd
     >>> from companion import fit_ols, pool
     >>> rng = np.random.default_rng(1)
-    >>> sets = [pd.DataFrame({"x": np.arange(10.0), "y": np.arange(10.0) + rng.normal(size=10)})
+    >>> x = np.arange(10.0)
+    >>> sets = [pd.DataFrame({"x": x, "y": x + rng.normal(size=10)})
     ...         for _ in range(3)]
     >>> table = pool(fit_ols(sets, "y ~ x"))
     >>> table.index.tolist()

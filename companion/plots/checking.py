@@ -63,12 +63,16 @@ def plot_prior_predictive(
 
     Examples
     --------
-    >>> from companion import hierarchical_model, sample_prior_predictive, simulate_schools
+    >>> from companion.plots import plot_prior_predictive
+    >>> from companion import (
+    ...     hierarchical_model, sample_prior_predictive, simulate_schools)
     >>> from companion.inference import group_statistic_draws
-    >>> prior = sample_prior_predictive(hierarchical_model(simulate_schools(seed=1)),
-    ...                                 draws=20, seed=1)
-    >>> observed, means = group_statistic_draws(prior, "mean", predictive="prior_predictive")
-    >>> fig = plot_prior_predictive(prior, means.std(axis=1), observed.std(), n_lines=10)
+    >>> model = hierarchical_model(simulate_schools(seed=1))
+    >>> prior = sample_prior_predictive(model, draws=20, seed=1)
+    >>> observed, means = group_statistic_draws(
+    ...     prior, "mean", predictive="prior_predictive")
+    >>> fig = plot_prior_predictive(
+    ...     prior, means.std(axis=1), observed.std(), n_lines=10)
     >>> fig.axes[1].get_xlabel()
     'sd of the school means'
     """
@@ -161,7 +165,7 @@ def plot_group_ppc(
     Parameters
     ----------
     checks : pandas.DataFrame
-        From :func:`companion.inference.checking.group_test_statistics`: one
+        From :func:`companion.inference.group_test_statistics`: one
         row per statistic and group with columns ``statistic``, ``group``,
         ``observed``, ``lower``, ``upper`` and ``p_value``.
     group : str, default "school"
@@ -184,6 +188,7 @@ def plot_group_ppc(
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.plots import plot_group_ppc
     >>> checks = pd.DataFrame({"statistic": ["mean", "mean", "sd", "sd"],
     ...                        "school": ["A", "B", "A", "B"],
     ...                        "observed": [70.0, 80.0, 12.0, 6.0],
@@ -261,9 +266,9 @@ def plot_new_group_prediction(new_unit, new_group, *, label: str = "existing sch
     Parameters
     ----------
     new_unit : pandas.DataFrame
-        From :func:`companion.inference.checking.predict_new_unit` (``theta``, ``y_new``).
+        From :func:`companion.inference.predict_new_unit` (``theta``, ``y_new``).
     new_group : pandas.DataFrame
-        From :func:`companion.inference.checking.predict_new_group` (``theta_new``,
+        From :func:`companion.inference.predict_new_group` (``theta_new``,
         ``y_new``).
     label : str
         Name of the existing group, for the legend.
@@ -279,8 +284,10 @@ def plot_new_group_prediction(new_unit, new_group, *, label: str = "existing sch
     Examples
     --------
     >>> import pandas as pd
+    >>> from companion.plots import plot_new_group_prediction
     >>> unit = pd.DataFrame({"theta": [1.0, 2.0, 3.0], "y_new": [0.0, 2.0, 5.0]})
-    >>> new = pd.DataFrame({"theta_new": [0.0, 2.0, 4.0], "y_new": [-3.0, 2.0, 7.0]})
+    >>> new = pd.DataFrame({"theta_new": [0.0, 2.0, 4.0],
+    ...                     "y_new": [-3.0, 2.0, 7.0]})
     >>> len(plot_new_group_prediction(unit, new).axes)
     2
     """

@@ -34,8 +34,10 @@ def plot_exact_posterior(post, tau_draws: np.ndarray | None = None, tau_max: flo
 
     Examples
     --------
+    >>> from companion.plots import plot_exact_posterior
     >>> from companion import normal_normal_posterior
-    >>> fig = plot_exact_posterior(normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0))
+    >>> post = normal_normal_posterior([1.0, 5.0, 9.0, 4.0], 2.0)
+    >>> fig = plot_exact_posterior(post)
     >>> len(fig.axes)
     2
     """
@@ -114,8 +116,10 @@ def plot_group_data(
         One row per unit, with columns ``group`` and ``outcome``.
     truth : pandas.Series, optional
         True group means indexed by group, drawn as diamonds.
-    group, outcome : str, default "school", "score"
-        The group and outcome columns of ``data``.
+    group : str, default "school"
+        The group column of ``data``.
+    outcome : str, default "score"
+        The outcome column of ``data``.
     population_mean : float, optional
         Drawn as a dashed horizontal line (e.g. the simulation's mu).
     ax : matplotlib.axes.Axes, optional
@@ -130,6 +134,7 @@ def plot_group_data(
     Examples
     --------
     >>> import matplotlib.pyplot as plt
+    >>> from companion.plots import plot_group_data
     >>> from companion import simulate_schools
     >>> data, truth = simulate_schools(seed=1, return_truth=True)
     >>> fig = plot_group_data(data, truth=truth, population_mean=75)

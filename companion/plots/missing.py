@@ -137,7 +137,8 @@ def plot_coefficient_intervals(
     --------
     >>> import pandas as pd
     >>> from companion.plots import plot_coefficient_intervals
-    >>> t = pd.DataFrame({"estimate": [1.0], "ci_lower": [0.5], "ci_upper": [1.5]}, index=["b"])
+    >>> t = pd.DataFrame({"estimate": [1.0], "ci_lower": [0.5],
+    ...                   "ci_upper": [1.5]}, index=["b"])
     >>> fig = plot_coefficient_intervals({"A": t, "B": t}, truth={"b": 1.0})
     """
     check_frames(tables, "tables", ("estimate", "ci_lower", "ci_upper"))
@@ -225,8 +226,10 @@ def plot_tipping_point(
     --------
     >>> import pandas as pd
     >>> from companion.plots import plot_tipping_point
-    >>> table = pd.DataFrame({"delta": [-1.0, 0.0, 1.0], "estimate": [0.0, 1.0, 2.0],
-    ...                       "ci_lower": [-0.5, 0.5, 1.5], "ci_upper": [0.5, 1.5, 2.5]})
+    >>> table = pd.DataFrame({"delta": [-1.0, 0.0, 1.0],
+    ...                       "estimate": [0.0, 1.0, 2.0],
+    ...                       "ci_lower": [-0.5, 0.5, 1.5],
+    ...                       "ci_upper": [0.5, 1.5, 2.5]})
     >>> fig = plot_tipping_point(table, tipping=-0.5)
     """
     check_frame(table, "table")

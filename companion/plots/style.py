@@ -18,8 +18,9 @@ POOLING_COLORS = {
     "complete pooling": "0.35",
 }
 
-#: Colours for observed and missing cells, used by every missing-data figure.
+#: Colour of observed cells (blue), used by every missing-data figure.
 OBSERVED_COLOR = "#4C72B0"
+#: Colour of missing cells (red), used by every missing-data figure.
 MISSING_COLOR = "#C44E52"
 
 #: Colours of data scenarios (complete data and the mechanisms), in order.
@@ -40,6 +41,7 @@ def short_label(label: object) -> str:
 
     Examples
     --------
+    >>> from companion.plots import short_label
     >>> short_label("School 12"), short_label("Ward B")
     ('12', 'Ward B')
     """
