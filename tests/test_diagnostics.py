@@ -259,7 +259,7 @@ def test_plots():
     assert len(fig.axes) == 2
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == ["centred: 3 divergent", "non-centred: 3 divergent"]
-    assert fig.axes[1].get_xlabel() == "$z_j$ for school A"
+    assert fig.axes[1].get_xlabel() == "$z_{A}$"
     plt.close(fig)
     with pytest.raises(TypeError, match="`fits`"):
         plot_funnel({})

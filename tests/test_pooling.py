@@ -311,20 +311,19 @@ def test_plot_school_data(close_figures):
 
 
 def test_plot_pooling_panels(fake_fits, close_figures):
-    data = simulate_schools([5, 6, 7], seed=2)
     estimates = group_estimates(fake_fits, truth=[70.0, 75.0, 80.0])
-    fig = plot_pooling_panels(data, estimates, population_mean=74.0)
-    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    fig = plot_pooling_panels(estimates, population_mean=74.0)
+    assert isinstance(fig, Figure) and len(fig.axes) == 3
     titles = [ax.get_title(loc="left") for ax in fig.axes]
-    assert [t[:3] for t in titles] == ["(a)", "(b)", "(c)", "(d)"]
-    assert fig.axes[2].get_xlabel() == "no-pooling estimate (school mean)"
-    assert fig.axes[2].get_ylabel() == "partial-pooling estimate"
-    legend = {t.get_text() for t in fig.axes[3].get_legend().get_texts()}
+    assert [t[:3] for t in titles] == ["(a)", "(b)", "(c)"]
+    assert fig.axes[1].get_xlabel() == "no-pooling estimate (school mean)"
+    assert fig.axes[1].get_ylabel() == "partial-pooling estimate"
+    legend = {t.get_text() for t in fig.axes[2].get_legend().get_texts()}
     assert legend == {*METHODS, "truth"}
     ticks = dict(
         zip(
-            [t.get_text() for t in fig.axes[3].get_yticklabels()],
-            fig.axes[3].get_yticks(),
+            [t.get_text() for t in fig.axes[2].get_yticklabels()],
+            fig.axes[2].get_yticks(),
             strict=True,
         )
     )
@@ -333,10 +332,9 @@ def test_plot_pooling_panels(fake_fits, close_figures):
 
 
 def test_plot_pooling_panels_needs_all_three_methods(fake_fits, close_figures):
-    data = simulate_schools([5, 6, 7], seed=2)
     estimates = group_estimates({"no pooling": fake_fits["no pooling"]})
     with pytest.raises(ValueError, match="lacks method"):
-        plot_pooling_panels(data, estimates)
+        plot_pooling_panels(estimates)
 
 
 def test_plot_pooling_risk(small_risk, close_figures):

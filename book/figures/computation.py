@@ -54,7 +54,7 @@ def plot_funnel(fits, group=0, *, variable: str | None = None):
         ax.scatter(draws.loc[bad, column], draws.loc[bad, "log_tau"], s=22, color="tab:red",
                    marker="x", linewidths=1.2, label="divergent")  # fmt: skip
         symbol = r"\theta" if column == "theta" else column
-        ax.set_xlabel(f"${symbol}_j$ for {draws.attrs['dim']} {draws.attrs['group']}")
+        ax.set_xlabel(f"${symbol}_{{{draws.attrs['group']}}}$")
         ax.set_title(f"{name}: {int(bad.sum())} divergent", fontsize=10)
     axes[0, 0].set_ylabel(r"Log between-group sd, $\log\tau$")
     axes[0, 0].legend(frameon=False, loc="lower left", markerscale=2)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from companion.plots.hierarchical import plot_group_data
 from companion.plots.style import POOLING_COLORS, short_label
 
 #: Markers and line styles of the three methods, so that no figure tells them
@@ -15,62 +14,50 @@ FONT = 9
 
 
 def plot_pooling_panels(
-    data,
     estimates,
     *,
     group: str = "school",
-    outcome: str = "score",
     population_mean: float | None = None,
-    seed: int = 0,
 ):
-    """Four views of complete, no and partial pooling in one figure.
+    """Three views of complete, no and partial pooling in one figure.
 
-    (a) the raw data by group; (b) each group's true mean and its three
-    estimates side by side; (c) the shrinkage plot, partial- against
-    no-pooling estimates, with arrows from the identity line; (d) a forest
-    plot of the posterior intervals of the three models.
+    (a) each group's true mean and its three estimates side by side; (b) the
+    shrinkage plot, partial- against no-pooling estimates, with arrows from
+    the identity line; (c) a forest plot of the posterior intervals of the
+    three models. The data themselves are a figure of their own
+    (:func:`companion.plots.plot_group_data`).
 
     Parameters
     ----------
-    data : pandas.DataFrame
-        Individual data with columns ``group`` and ``outcome``.
     estimates : pandas.DataFrame
         Output of :func:`companion.group_estimates` for fits keyed
         ``"no pooling"``, ``"partial pooling"`` and ``"complete pooling"``
-        (with a ``truth`` column for (b) and (d) to show the truth).
-    group, outcome : str, default "school", "score"
+        (with a ``truth`` column for (a) and (c) to show the truth).
+    group : str, default "school"
     population_mean : float, optional
         Drawn as a dashed line, e.g. the posterior mean of the population
         mean.
-    seed : int, default 0
-        Seed of the jitter in (a).
 
     Returns
     -------
     matplotlib.figure.Figure
-        With four axes.
+        With three axes: (a) and (b) side by side, (c) below them.
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from companion import simulate_schools, sample  # doctest: +SKIP
-    >>> fig = plot_pooling_panels(data, estimates)  # doctest: +SKIP
+    >>> fig = plot_pooling_panels(estimates)  # doctest: +SKIP
     >>> len(fig.axes)  # doctest: +SKIP
-    4
+    3
     """
     import matplotlib.pyplot as plt
 
     wide, truth = _pool_wide(estimates, group)
-    fig, axes = plt.subplots(2, 2, figsize=(7.2, 7.4), layout="constrained")
-    plot_group_data(data, truth=None, group=group, outcome=outcome,
-                     population_mean=population_mean, ax=axes[0, 0], seed=seed)  # fmt: skip
-    axes[0, 0].legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False,
-                      fontsize=FONT, markerscale=0.6, columnspacing=1.5)  # fmt: skip
-    axes[0, 0].set_title("(a) Scores by school", loc="left", fontsize=10, pad=22)
-    _pool_columns_panel(axes[0, 1], wide, truth, population_mean)
-    _pool_shrinkage_panel(axes[1, 0], wide, population_mean)
-    _pool_forest_panel(axes[1, 1], wide, truth)
-    for ax in axes.flat:
+    fig, axes = plt.subplot_mosaic([["a", "b"], ["c", "c"]], figsize=(7.2, 7.4),
+                                   layout="constrained")  # fmt: skip
+    _pool_columns_panel(axes["a"], wide, truth, population_mean)
+    _pool_shrinkage_panel(axes["b"], wide, population_mean)
+    _pool_forest_panel(axes["c"], wide, truth)
+    for ax in axes.values():
         ax.tick_params(labelsize=FONT)
         ax.xaxis.label.set_size(FONT + 0.5)
         ax.yaxis.label.set_size(FONT + 0.5)
@@ -217,7 +204,7 @@ def _pool_columns_panel(ax, wide, truth, population_mean):
     ax.set_xticks(x, [c.replace(" pooling", "\npooling") for c in columns])
     ax.set_xlim(-0.9, x[-1] + 0.3)
     ax.set_ylabel("estimated mean")
-    ax.set_title("(b) Estimates side by side", loc="left", fontsize=10)
+    ax.set_title("(a) Estimates side by side", loc="left", fontsize=10)
 
 
 def _pool_shrinkage_panel(ax, wide, population_mean):
@@ -252,7 +239,7 @@ def _pool_shrinkage_panel(ax, wide, population_mean):
     ax.set_xlabel("no-pooling estimate (school mean)")
     ax.set_ylabel("partial-pooling estimate")
     ax.legend(loc="upper left", frameon=False, fontsize=FONT)
-    ax.set_title("(c) Shrinkage towards the population mean", loc="left", fontsize=10)
+    ax.set_title("(b) Shrinkage towards the population mean", loc="left", fontsize=10)
 
 
 def _pool_forest_panel(ax, wide, truth):
@@ -277,4 +264,4 @@ def _pool_forest_panel(ax, wide, truth):
     ax.set_ylabel(str(wide.index.name or "group"))
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False,
               fontsize=FONT, handletextpad=0.2, columnspacing=0.8)  # fmt: skip
-    ax.set_title("(d) Intervals", loc="left", fontsize=10, pad=34)
+    ax.set_title("(c) Intervals", loc="left", fontsize=10, pad=34)

@@ -153,7 +153,7 @@ def plot_group_data(
     rng = np.random.default_rng(seed)
     positions = np.arange(d.n_groups)
     ax.scatter(d.group_idx + rng.uniform(-0.2, 0.2, d.y.size), d.y, s=12, alpha=0.5,
-               color="tab:blue", linewidths=0, label="student")  # fmt: skip
+               color="tab:blue", linewidths=0, label="student", zorder=5)  # fmt: skip
     ax.scatter(positions, d.group_means(), marker="_", s=600, linewidths=2.5, color="black",
                label="sample mean", zorder=3)  # fmt: skip
     if truth is not None:
