@@ -251,5 +251,7 @@ def plot_rank_heatmaps(tables, *, order, vmax=0.5, ax=None):
     bar.set_label("posterior probability", fontsize=9)
     bar.set_ticks([t for t in (0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0) if t <= scale_top])
     bar.ax.tick_params(labelsize=8)
-    axes[0].legend(loc="lower left", fontsize=8, frameon=True, framealpha=0.9)
+    # the legend below the panels, where it covers no cell
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
+               fontsize=8, frameon=False)  # fmt: skip
     return fig
