@@ -91,7 +91,7 @@ def plot_scaling(runs, *, axes=None):
         per_school = table["n_students"].to_numpy() / _numeric(table["n_schools"])
         if np.all(np.isfinite(per_school)) and np.allclose(per_school, per_school[0]):
             xlabel += f" ({per_school[0]:g} per school)"
-    ylabels = ("fit time: build, compile, sample (s)", "ESS of τ per second of sampling")
+    ylabels = ("whole fit time, wall clock (s)", "ESS of τ per second of sampling")
     titles = ("(a) Time to fit", "(b) Sampling efficiency")
     plain = FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}")
     for ax, ylabel, title in zip(axes, ylabels, titles, strict=True):

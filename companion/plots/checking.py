@@ -304,15 +304,24 @@ def plot_new_group_prediction(new_unit, new_group, *, label: str = "existing sch
     for ax, existing, new, xlabel in panels:
         values = np.concatenate([existing, new])
         bins = np.linspace(*np.quantile(values, [0.001, 0.999]), 50)
-        for draws, color, name in ((existing, "tab:blue", label), (new, "tab:orange",
-                                                                   "a new school")):  # fmt: skip
-            ax.hist(draws, bins=bins, density=True, histtype="stepfilled", alpha=0.35,
-                    color=color, label=name)  # fmt: skip
+        # Told apart by colour and by outline style (solid, dashed), not colour alone.
+        styles = ((existing, "tab:blue", "-", label), (new, "tab:orange", "--", "a new school"))
+        for draws, color, style, name in styles:
+            ax.hist(draws, bins=bins, density=True, histtype="stepfilled", alpha=0.25,
+                    color=color)  # fmt: skip
+            ax.hist(draws, bins=bins, density=True, histtype="step", color=color,
+                    linestyle=style, linewidth=1.5, label=name)  # fmt: skip
         ymax = ax.get_ylim()[1]
-        for k, (draws, color) in enumerate(((existing, "tab:blue"), (new, "tab:orange"))):
+        for k, (draws, color, style, _) in enumerate(styles):
             lo, hi = np.quantile(draws, [tail, 1 - tail])
-            ax.plot([lo, hi], [-(0.05 + 0.05 * k) * ymax] * 2, color=color, linewidth=3)
+            ax.plot([lo, hi], [-(0.05 + 0.05 * k) * ymax] * 2, color=color, linewidth=3,
+                    linestyle=style)  # fmt: skip
+        # The interval bars sit below the density axis, which starts at zero.
+        ticks = [t for t in ax.get_yticks() if 0 <= t <= ymax]
         ax.set_ylim(-0.14 * ymax, ymax)
+        ax.set_yticks(ticks)
+        ax.spines["left"].set_bounds(0, ymax)
+        ax.axhline(0, color="0.6", linewidth=0.8)
         ax.set_xlabel(xlabel)
         ax.set_ylabel("Density")
     axes[0].legend(frameon=False, fontsize="small")
