@@ -194,3 +194,62 @@ def test_simulate_schools_moments_match_parameters():
     expected = tau**2 + sigma**2 / SCHOOL_SIZES[1]
     observed = np.var(school2_means, ddof=1)
     assert abs(observed - expected) < 4 * expected * np.sqrt(2 / (n_sims - 1))
+
+
+# The radon file as data-raw/radon.py writes it from the arviz 0.23.4 wheel.
+RADON_SHA256 = "6b82878c9cfdc04b4587b549d1ef518c50ad8e69b130329bcad956e6bb7a8bf5"
+
+
+def test_radon_file_is_the_derived_one():
+    import hashlib
+    from importlib import resources
+
+    blob = resources.files("companion.datasets.data").joinpath("radon.csv").read_bytes()
+    assert hashlib.sha256(blob).hexdigest() == RADON_SHA256
+
+
+def test_radon_shape_types_and_structure():
+    from companion.datasets import radon
+
+    data = radon()
+    assert list(data.columns) == ["county", "floor", "log_radon", "log_uranium"]
+    assert data.shape == (919, 4)
+    assert data["floor"].dtype == np.int64 and set(data["floor"]) == {0, 1}
+    assert data["log_radon"].dtype == np.float64 and data["log_uranium"].dtype == np.float64
+    assert not data.isna().any().any()
+    sizes = data["county"].value_counts()
+    assert len(sizes) == 85 and sizes.min() == 1 and sizes.max() == 116
+    assert sizes.idxmax() == "St Louis"
+    # log uranium is a county-level variable: one value per county.
+    assert (data.groupby("county")["log_uranium"].nunique() == 1).all()
+    # Gelman and Hill (2007), section 12.2: 766 basement and 153 first-floor measurements.
+    assert data["floor"].value_counts().to_dict() == {0: 766, 1: 153}
+
+
+def test_radon_returns_a_fresh_copy():
+    from companion.datasets import radon
+
+    first = radon()
+    first.loc[0, "log_radon"] = 99.0
+    assert radon().loc[0, "log_radon"] != 99.0
+
+
+def test_rats_as_in_bda3_table_5_1():
+    from companion.datasets import rats
+
+    data = rats()
+    assert list(data.columns) == ["experiment", "tumours", "rats", "current"]
+    assert len(data) == 71 and data["current"].sum() == 1
+    assert (data["tumours"] <= data["rats"]).all()
+    assert (data["tumours"] == 0).sum() == 14
+    assert data.iloc[-1][["tumours", "rats"]].tolist() == [4, 14]
+    assert data["rats"].dtype == np.int64 and data["current"].dtype == bool
+
+
+def test_pumps_as_published():
+    from companion.datasets import pumps
+
+    data = pumps()
+    hours = [94.3, 15.7, 62.9, 126, 5.24, 31.4, 1.05, 1.05, 2.1, 10.5]
+    assert data["thousand_hours"].tolist() == hours
+    assert data["failures"].sum() == 75 and data["failures"].dtype == np.int64

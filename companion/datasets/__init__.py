@@ -6,6 +6,9 @@ from companion.datasets.shipped import (
     efron_morris,
     eight_schools,
     nhanes,
+    pumps,
+    radon,
+    rats,
 )
 from companion.datasets.simulate import (
     COVARIATE_SCHOOL_SIZES,
@@ -21,6 +24,9 @@ __all__ = [
     "efron_morris",
     "eight_schools",
     "nhanes",
+    "pumps",
+    "radon",
+    "rats",
     "simulate_regression",
     "simulate_schools",
     "simulate_schools_with_covariate",

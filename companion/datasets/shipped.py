@@ -10,6 +10,9 @@ __all__ = [
     "efron_morris",
     "eight_schools",
     "nhanes",
+    "pumps",
+    "radon",
+    "rats",
 ]
 
 
@@ -95,3 +98,104 @@ def nhanes() -> pd.DataFrame:
     [0, 9, 8, 10]
     """
     return _read_csv("nhanes.csv", dtype={"age": "int64", "bmi": float, "hyp": float, "chl": float})
+
+
+def radon() -> pd.DataFrame:
+    """Load the Minnesota radon survey of Gelman and Hill (2007): 919 homes in 85 counties.
+
+    Radon is a radioactive gas that enters homes from the ground; the US
+    Environmental Protection Agency measured it in a random sample of homes in
+    each state in 1987-88. This is the Minnesota part that Gelman and Hill
+    (2007, chapters 12-13) analyse with multilevel models, after Price, Nero
+    and Gelman (1996). Counties hold from 1 to 116 homes, so complete, no and
+    partial pooling give visibly different answers.
+
+    Provenance: the EPA survey data are a work of the US government (public
+    domain). The shipped file is derived, by ``data-raw/radon.py`` in the
+    book's repository (which checks the checksums), from the copy inside the
+    ``arviz`` 0.23.4 wheel on PyPI (Apache-2.0),
+    ``arviz/data/example_data/code/radon/radon.json``; only the county names
+    were changed, from upper to title case.
+
+    Returns
+    -------
+    pandas.DataFrame
+        919 rows, one per home, columns ``county`` (str, 85 counties),
+        ``floor`` (int: 0 = measured in the basement, 1 = on the first
+        floor), ``log_radon`` (float: natural log of the radon level in
+        picocuries per litre) and ``log_uranium`` (float: natural log of
+        the county's soil uranium level in parts per million, one value per
+        county, repeated on each of its homes).
+
+    Examples
+    --------
+    >>> from companion.datasets import radon
+    >>> data = radon()
+    >>> data.shape, data["county"].nunique()
+    ((919, 4), 85)
+    >>> int(data["county"].value_counts()["Lac Qui Parle"])
+    2
+    """
+    return _read_csv(
+        "radon.csv",
+        dtype={"county": str, "floor": "int64", "log_radon": float, "log_uranium": float},
+    )
+
+
+def rats() -> pd.DataFrame:
+    """Load the rat tumour experiments of Tarone (1982): 71 groups of laboratory rats.
+
+    Each row is an experiment on a control group of female F344 rats, with the
+    number that developed an endometrial stromal polyp. The first 70 are
+    historical controls; the last (``current=True``, 4 of 14) is the current
+    experiment whose tumour probability the historical ones help to estimate.
+    Bayesian Data Analysis (Gelman et al. 2013, Section 5.3 and Table 5.1)
+    fits the hierarchical beta-binomial model to them. The values are those of
+    that table (the book's data file ``rats.asc``), checked against Aki
+    Vehtari's BDA demos.
+
+    Returns
+    -------
+    pandas.DataFrame
+        71 rows, columns ``experiment`` (int, 1 to 71), ``tumours`` and
+        ``rats`` (int: rats with a tumour, rats in the group) and
+        ``current`` (bool).
+
+    Examples
+    --------
+    >>> from companion.datasets import rats
+    >>> data = rats()
+    >>> data[["tumours", "rats"]].sum().tolist()
+    [267, 1739]
+    >>> data.loc[data["current"], ["tumours", "rats"]].to_numpy().tolist()
+    [[4, 14]]
+    """
+    return _read_csv(
+        "rats.csv",
+        dtype={"experiment": "int64", "tumours": "int64", "rats": "int64", "current": bool},
+    )
+
+
+def pumps() -> pd.DataFrame:
+    """Load the failures of ten power-plant pumps (Gaver and O'Muircheartaigh 1987).
+
+    Counts of failures of ten pumps at a US nuclear power plant, each observed
+    for a different length of time: the classic example of a hierarchical
+    Poisson (gamma-Poisson) model, used by Gelfand and Smith (1990) and the
+    BUGS manual's "Pumps" example. Source: Gaver and O'Muircheartaigh (1987).
+
+    Returns
+    -------
+    pandas.DataFrame
+        10 rows, columns ``pump`` (int, 1 to 10), ``failures`` (int) and
+        ``thousand_hours`` (float: operating time in thousands of hours).
+
+    Examples
+    --------
+    >>> from companion.datasets import pumps
+    >>> pumps()["failures"].tolist()
+    [5, 1, 5, 14, 3, 19, 1, 1, 4, 22]
+    """
+    return _read_csv(
+        "pumps.csv", dtype={"pump": "int64", "failures": "int64", "thousand_hours": float}
+    )

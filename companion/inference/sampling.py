@@ -60,6 +60,36 @@ def _check_nuts_sampler(nuts_sampler: str | None) -> None:
         )
 
 
+def _is_bambi_model(model: object) -> bool:
+    # Duck-typed, so that companion does not import bambi.
+    return type(model).__module__.split(".")[0] == "bambi" and hasattr(model, "fit")
+
+
+def _sample_bambi(
+    model,
+    *,
+    random_seed: int,
+    progressbar: bool,
+    nuts_sampler,
+    target_accept,
+    log_likelihood: bool,
+    posterior_predictive: bool,
+    **kwargs,
+) -> xr.DataTree:
+    if target_accept is not None:
+        kwargs.setdefault("nuts", {})["target_accept"] = target_accept
+    with _quiet_pymc():
+        idata = model.fit(
+            random_seed=random_seed, progressbar=progressbar,
+            inference_method=nuts_sampler or "nutpie", **kwargs,
+        )  # fmt: skip
+        if log_likelihood:
+            model.compute_log_likelihood(idata)
+        if posterior_predictive:
+            model.predict(idata, kind="response", random_seed=random_seed + 1)
+    return idata
+
+
 def sample(
     model: pm.Model,
     *,
@@ -81,8 +111,13 @@ def sample(
 
     Parameters
     ----------
-    model : pymc.Model
-        For example from :func:`companion.hierarchical_model`.
+    model : pymc.Model or bambi.Model
+        For example from :func:`companion.hierarchical_model`. A bambi model
+        is fitted by its own ``fit`` method with these settings, so its output
+        keeps bambi's names and post-processing (group-specific terms such as
+        ``1|county`` with their ``county__factor_dim`` dimension); the
+        log-likelihood and posterior predictive groups come from bambi's
+        ``compute_log_likelihood`` and ``predict``.
     draws : int, default 1000
         Kept draws per chain.
     tune : int, default 1000
@@ -137,6 +172,19 @@ def sample(
     _check_nuts_sampler(nuts_sampler)
     random_seed = sampler_seed(seed)
     progressbar = resolve_progressbar(progressbar)
+    if _is_bambi_model(model):
+        idata = _sample_bambi(
+            model, random_seed=random_seed, progressbar=progressbar, nuts_sampler=nuts_sampler,
+            target_accept=target_accept, log_likelihood=log_likelihood,
+            posterior_predictive=posterior_predictive, draws=draws, tune=tune, chains=chains,
+            cores=min(chains, os.cpu_count() or 1), **kwargs,
+        )  # fmt: skip
+        enforce_convergence(idata)
+        return idata
+    if not isinstance(model, pm.Model):
+        raise TypeError(
+            f"`model` must be a pymc.Model or a bambi.Model, got {type(model).__name__}."
+        )
     if target_accept is not None:
         kwargs.setdefault("nuts", {})["target_accept"] = target_accept
     idata = pm.sample(
