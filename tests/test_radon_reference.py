@@ -65,7 +65,7 @@ def uranium_fit(data):
 def _scalar_summary(fit, name):
     import arviz as az
 
-    draws = fit.posterior[name]
+    draws = fit.posterior[name] if isinstance(name, str) else name(fit.posterior)
     values = draws.to_numpy().ravel()
     mcse = float(az.mcse(draws.to_dataset(name="v"), method="mean")["v"])
     return values.mean(), values.std(ddof=1), mcse, np.quantile(values, [0.25, 0.75])
@@ -96,6 +96,30 @@ def test_varying_intercepts_agree_with_statsmodels_reml(data, intercepts_fit):
     gap = (summary["mean"] - blup.reindex(summary.index)).abs()
     bound = MC_SIGMAS * summary["mcse"] + STRUCTURAL * summary["sd"]
     assert summary.index.size == 85
+    assert (gap <= bound).all(), gap[gap > bound]
+
+
+@pytest.fixture(scope="module")
+def marginal_fit(data):
+    # companion's own model, through county statistics (the Scaling chapter's likelihood).
+    model = companion.hierarchical_model(
+        data, group="county", outcome="log_radon", predictors=["floor"], likelihood="marginal"
+    )
+    fit = companion.sample(model, seed=7, progressbar=False)
+    assert companion.inference.check_convergence(fit) == []
+    return fit
+
+
+def test_marginal_model_with_a_predictor_agrees_with_statsmodels_reml(data, marginal_fit):
+    reml = smf.mixedlm("log_radon ~ floor", data, groups="county").fit(reml=True)
+    _assert_close(marginal_fit, "mu", reml.fe_params["Intercept"])
+    _assert_close(marginal_fit, lambda p: p["beta"].sel(predictor="floor"), reml.fe_params["floor"])
+    _assert_inside_middle_half(marginal_fit, "sigma", np.sqrt(reml.scale))
+    _assert_inside_middle_half(marginal_fit, "tau", np.sqrt(reml.cov_re.iloc[0, 0]))
+    modes = pd.Series({county: effect.iloc[0] for county, effect in reml.random_effects.items()})
+    summary = group_summary(marginal_fit, "theta")
+    gap = (summary["mean"] - (modes + reml.fe_params["Intercept"]).reindex(summary.index)).abs()
+    bound = MC_SIGMAS * summary["mcse"] + STRUCTURAL * summary["sd"]
     assert (gap <= bound).all(), gap[gap > bound]
 
 

@@ -39,6 +39,7 @@ from companion._validation import (
     group_codes,
 )
 from companion.hierarchical.priors import (
+    AUTO_WIDTH,
     auto_priors,
     location_prior,
     pymc_distribution,
@@ -217,6 +218,8 @@ def _build(
     sigma_prior,
     parameterization: str = "noncentered",
     likelihood: str = "full",
+    predictors: object = None,
+    beta_prior: object = "auto",
 ) -> pm.Model:
     import pymc as pm
 
@@ -229,6 +232,19 @@ def _build(
     d = grouped_data(data, group=group, outcome=outcome, se=se, groups=groups)
     if kind == "hierarchical" and d.n_groups < 2:
         raise ValueError(f"a hierarchical model needs at least 2 groups, got {d.n_groups}.")
+    x = None
+    if predictors is not None:
+        if d.is_summary:
+            raise ValueError(
+                "`predictors` need individual data (one row per unit); with `se` each row "
+                "is a group's estimate."
+            )
+        x = _predictor_matrix(data, predictors, group=group, outcome=outcome)
+    if x is not None:
+        return _build_regression(
+            d, x, likelihood, *_resolve_priors(d, mu_prior, tau_prior, sigma_prior),
+            _beta_prior(beta_prior, d.y, x), parameterization,
+        )  # fmt: skip
     if likelihood != "full":
         if d.is_summary:
             raise ValueError(
@@ -298,6 +314,123 @@ def _build_collapsed(
 
 
 _MARGINAL_GROUP = "_companion_marginal_group"
+#: The dimension of the unit-level predictors' coefficients ``beta``.
+PREDICTOR_DIM = "predictor"
+
+
+def _predictor_matrix(data: pd.DataFrame, predictors: object, *, group, outcome) -> pd.DataFrame:
+    """Return the unit-level predictors as floats, checked (no NaN, not constant)."""
+    from companion._validation import check_frame_columns
+
+    columns = check_frame_columns(data, predictors, "predictors", frame="data")
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"`predictors` repeats a column: {columns}.")
+    for column in columns:
+        if column in (group, outcome):
+            raise ValueError(
+                f"`predictors` must not include the group or outcome column ({column!r})."
+            )
+    x = pd.DataFrame({c: finite_values(data[c], "predictors") for c in columns}, index=data.index)
+    constant = [c for c in columns if np.ptp(x[c].to_numpy()) == 0]
+    if constant:
+        raise ValueError(
+            f"`predictors` {constant} are constant; the group means already carry a constant."
+        )
+    return x
+
+
+def _beta_prior(spec: object, y: np.ndarray, x: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Means and sds of the normal priors of the slopes: "auto" or one (mean, sd) for all."""
+    if isinstance(spec, str) and spec == "auto":
+        # 2.5 outcome sds per predictor sd: the scale of auto_priors, per unit of each predictor.
+        spread = float(np.std(y, ddof=1)) if y.size > 1 else 1.0
+        sd = AUTO_WIDTH * (spread if spread > 0 else 1.0) / x.std(ddof=1).to_numpy()
+        return np.zeros(x.shape[1]), sd
+    prior = location_prior(spec, "beta_prior")
+    if prior.sd is None:
+        raise ValueError("`beta_prior` must be 'auto' or a (mean, sd) tuple, not flat.")
+    return np.full(x.shape[1], prior.mean), np.full(x.shape[1], prior.sd)
+
+
+def _within_cross_products(d: GroupedData, x: np.ndarray):
+    """Pooled within-group cross-products of (x, y), from group-centred values (stable)."""
+    n = d.group_sizes().astype(float)
+    xbar = (
+        np.stack(
+            [np.bincount(d.group_idx, weights=col, minlength=d.n_groups) for col in x.T], axis=1
+        )
+        / n[:, None]
+    )
+    xc = x - xbar[d.group_idx]
+    yc = d.y - d.group_means()[d.group_idx]
+    return xbar, xc.T @ xc, xc.T @ yc, float(yc @ yc)
+
+
+def _build_regression(
+    d: GroupedData,
+    x: pd.DataFrame,
+    likelihood: str,
+    mu_p,
+    tau_p,
+    sigma_p,
+    beta_p,
+    parameterization: str,
+) -> pm.Model:
+    r"""Build the hierarchical model with unit-level predictors, in any of the likelihoods.
+
+    With :math:`\bar x_j` the group's mean predictors and W the pooled
+    within-group cross-products of the group-centred (x, y),
+    :math:`\sum_{ij} (y_{ij} - \theta_j - x_{ij}\beta)^2 =
+    \sum_j n_j (\bar y_j - \theta_j - \bar x_j \beta)^2
+    + W_{yy} - 2 \beta^T W_{xy} + \beta^T W_{xx} \beta`,
+    so the likelihood needs only n_j, ybar_j, xbar_j and the W's.
+    """
+    import pymc as pm
+
+    g = d.group_name
+    values = x.to_numpy(dtype=float)
+    names = [str(c) for c in x.columns]
+    beta_mean, beta_sd = beta_p
+    coords = {g: d.groups.tolist(), PREDICTOR_DIM: names}
+    if likelihood == "full":
+        coords["obs"] = np.arange(len(d.y))
+    with pm.Model(coords=coords) as model:
+        mu = pymc_distribution("mu", mu_p)
+        tau = pymc_distribution("tau", tau_p)
+        sigma = pymc_distribution("sigma", sigma_p)
+        beta = pm.Normal("beta", beta_mean, beta_sd, dims=PREDICTOR_DIM)
+        if likelihood == "full":
+            y_obs = pm.Data("y_obs", d.y, dims="obs")
+            idx = pm.Data("group_idx", d.group_idx, dims="obs")
+            x_data = pm.Data("x", values, dims=("obs", PREDICTOR_DIM))
+            theta = _group_means(mu, tau, g, parameterization)
+            mean = theta[idx] + pm.math.dot(x_data, beta)
+            pm.Normal("y", mean, sigma, observed=y_obs, dims="obs")
+            return model
+        xbar, wxx, wxy, wyy = _within_cross_products(d, values)
+        n = pm.Data("n", d.group_sizes().astype(float), dims=g)
+        ybar = pm.Data("ybar", d.group_means(), dims=g)
+        xbar_data = pm.Data("xbar", xbar, dims=(g, PREDICTOR_DIM))
+        wxx_data = pm.Data("wxx", wxx)
+        wxy_data = pm.Data("wxy", wxy, dims=PREDICTOR_DIM)
+        wyy_data = pm.Data("wyy", wyy)
+        se = sigma / pm.math.sqrt(n)
+        shift = pm.math.dot(xbar_data, beta)
+        if likelihood == "sufficient":
+            theta = _group_means(mu, tau, g, parameterization)
+            pm.Normal("ybar_obs", theta + shift, se, observed=ybar, dims=g)
+        else:
+            sd = pm.math.sqrt(tau**2 + se**2)
+            pm.Normal("ybar_obs", mu + shift, sd, observed=ybar, dims=g)
+            setattr(model, _MARGINAL_GROUP, g)
+        within = (
+            wyy_data
+            - 2 * pm.math.dot(beta, wxy_data)
+            + pm.math.dot(beta, pm.math.dot(wxx_data, beta))
+        )
+        df = pm.math.sum(n) - d.n_groups
+        pm.Potential("within_ss", -df * pm.math.log(sigma) - within / (2 * sigma**2))
+    return model
 
 
 def is_marginal(model: pm.Model) -> bool:
@@ -339,6 +472,9 @@ def recover_group_means(
         \theta_j \mid \mu, \tau, \sigma, y \sim \mathcal N\bigl(
         B_j \mu + (1 - B_j) \bar y_j,\; (1 - B_j) \sigma^2 / n_j\bigr),
         \qquad B_j = \frac{\sigma^2 / n_j}{\sigma^2 / n_j + \tau^2},
+
+    with :math:`\bar y_j - \bar x_j \beta` in place of :math:`\bar y_j` in a
+    model with unit-level predictors (and ``beta`` then needed in the posterior),
 
     and one draw of :math:`\theta` per posterior draw of
     :math:`(\mu, \tau, \sigma)` gives exact draws from the joint posterior
@@ -383,12 +519,19 @@ def recover_group_means(
         )
     group = getattr(model, _MARGINAL_GROUP)
     posterior = check_posterior(idata, "idata")
-    missing = [name for name in ("mu", "tau", "sigma") if name not in posterior]
+    with_predictors = "xbar" in model.named_vars
+    needed = ("mu", "tau", "sigma", "beta") if with_predictors else ("mu", "tau", "sigma")
+    missing = [name for name in needed if name not in posterior]
     if missing:
         raise ValueError(f"`idata.posterior` has no {missing}; fit the marginal model first.")
     rng = check_rng(seed)
     n = np.asarray(model["n"].get_value(), dtype=float)
     ybar = np.asarray(model["ybar"].get_value(), dtype=float)
+    if with_predictors:
+        # theta_j's data are the group means less the predictors' part, draw by draw.
+        xbar = np.asarray(model["xbar"].get_value(), dtype=float)
+        beta = posterior["beta"].transpose(..., PREDICTOR_DIM).to_numpy()
+        ybar = ybar - np.einsum("jk,...k->...j", xbar, beta)
     mu, tau, sigma = (posterior[name].values[..., None] for name in ("mu", "tau", "sigma"))
     # In place, because chains x draws x groups can be 10^7 numbers or more.
     noise_var = sigma**2 / n  # (chain, draw, group)
@@ -516,13 +659,21 @@ def hierarchical_model(
     sigma_prior: object = "auto",
     parameterization: Parameterization = "noncentered",
     likelihood: Likelihood = "full",
+    predictors: str | Sequence[str] | pd.Index | None = None,
+    beta_prior: object = "auto",
 ) -> pm.Model:
     r"""Partial pooling: group means drawn from a common normal population.
 
     .. math::
 
         \theta_j \sim \mathcal N(\mu, \tau^2), \qquad
-        y_{ij} \sim \mathcal N(\theta_j, \sigma^2)
+        y_{ij} \sim \mathcal N(\theta_j + x_{ij} \beta, \sigma^2)
+
+    where the unit-level predictors :math:`x_{ij}` (optional) have common
+    slopes :math:`\beta`, and :math:`\theta_j` is then group j's intercept,
+    its mean outcome where every predictor is 0 (varying intercepts, as in
+    ``y ~ x + (1 | group)``; varying slopes need bambi or PyMC, see the
+    chapter "Radon").
 
     The non-centred form samples :math:`z_j \sim \mathcal N(0, 1)` and sets
     :math:`\theta_j = \mu + \tau z_j`: the same model, a different geometry
@@ -549,7 +700,17 @@ def hierarchical_model(
         For more, use ``"marginal"`` (the fastest: NUTS explores three
         parameters however many groups there are) or ``"sufficient"`` (when
         you want NUTS itself to draw theta). Both need individual data and
-        give a log-likelihood per group, not per unit.
+        give a log-likelihood per group, not per unit. With ``predictors``
+        they also go through each group's mean predictors and the pooled
+        within-group cross-products, so the cost stays O(J) after one pass
+        over the data.
+    predictors : str or sequence of str or pandas.Index, optional
+        Numeric columns of unit-level predictors, with no missing values
+        (individual data only). Their slopes are ``beta``, with dimension
+        ``predictor`` labelled by the column names.
+    beta_prior : "auto" or a tuple (mean, sd), default "auto"
+        Normal prior of every slope; ``"auto"`` is centred at 0 with sd 2.5
+        outcome sds per predictor sd.
 
     Returns
     -------
@@ -558,7 +719,9 @@ def hierarchical_model(
         marginal form has no ``theta`` until :func:`recover_group_means`),
         ``sigma`` (individual data) and ``y`` (``ybar_obs`` for the
         sufficient and marginal forms, with the data ``n``, ``ybar`` and
-        ``ss``).
+        ``ss``); with ``predictors`` also ``beta``, and the sufficient and
+        marginal forms hold ``xbar``, ``wxx``, ``wxy`` and ``wyy`` in place
+        of ``ss``.
 
     Examples
     --------
@@ -569,11 +732,21 @@ def hierarchical_model(
     ...                            parameterization="centered")
     >>> sorted(model.named_vars)
     ['group_idx', 'mu', 'sigma', 'tau', 'theta', 'y', 'y_obs']
+
+    Radon by county with the floor of the measurement as a predictor,
+    through group statistics:
+
+    >>> from companion.datasets import radon
+    >>> model = hierarchical_model(radon(), group="county", outcome="log_radon",
+    ...                            predictors=["floor"], likelihood="marginal")
+    >>> model.coords["predictor"], len(model.coords["county"])
+    (('floor',), 85)
     """
     return _build(
         "hierarchical", data, group=group, outcome=outcome, se=se, groups=groups,
         mu_prior=mu_prior, tau_prior=tau_prior, sigma_prior=sigma_prior,
         parameterization=parameterization, likelihood=likelihood,
+        predictors=predictors, beta_prior=beta_prior,
     )  # fmt: skip
 
 
