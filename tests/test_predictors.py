@@ -135,3 +135,58 @@ def test_predictors_need_individual_data():
     summaries["x"] = [0.0, 1.0]
     with pytest.raises(ValueError, match="`predictors` need individual data"):
         hierarchical_model(summaries, outcome="y", se="se", predictors=["x"])
+
+
+def _fit_with_predictors():
+    rng = np.random.default_rng(4)
+    draws = 50_000
+    posterior = xr.Dataset(
+        {
+            "mu": (("chain", "draw"), np.full((1, draws), 1.0)),
+            "tau": (("chain", "draw"), np.full((1, draws), 0.5)),
+            "sigma": (("chain", "draw"), np.full((1, draws), 0.7)),
+            "beta": (("chain", "draw", "predictor"), np.tile([0.8, -0.5], (1, draws, 1))),
+            "theta": (("chain", "draw", "county"), rng.normal(2.0, 0.1, (1, draws, 2))),
+        },
+        coords={"predictor": ["x1", "x2"], "county": ["a", "b"]},
+    )
+    return xr.DataTree.from_dict({"posterior": posterior})
+
+
+def test_predictions_for_new_units_add_the_predictors_part():
+    from companion import predict_new_group, predict_new_unit
+
+    fit = _fit_with_predictors()
+    x = {"x1": 1.0, "x2": 1.0}  # x . beta = 0.3
+    new_group = predict_new_group(fit, x=x, seed=1)["y_new"]
+    # Mean mu + 0.3, sd sqrt(tau^2 + sigma^2); 50,000 draws: within 4 standard errors.
+    sd = np.hypot(0.5, 0.7)
+    assert abs(new_group.mean() - 1.3) < 4 * sd / np.sqrt(new_group.size)
+    assert new_group.std() == pytest.approx(sd, rel=0.02)
+    known = predict_new_unit(fit, "b", group="county", x=x, seed=2)["y_new"]
+    sd = np.hypot(0.1, 0.7)
+    assert abs(known.mean() - 2.3) < 4 * sd / np.sqrt(known.size)
+
+
+@pytest.mark.parametrize(
+    ("x", "error", "match"),
+    [
+        (None, TypeError, r"predictors \['x1', 'x2'\]: pass"),
+        ({"x1": 1.0}, ValueError, "exactly the predictors"),
+        ({"x1": 1.0, "x2": "a"}, TypeError, "x\\['x2'\\]"),
+    ],
+)
+def test_predictions_need_the_new_units_predictors(x, error, match):
+    from companion import predict_new_group
+
+    with pytest.raises(error, match=match):
+        predict_new_group(_fit_with_predictors(), x=x, seed=1)
+
+
+def test_predictions_refuse_predictors_for_a_model_without_them():
+    from companion import predict_new_group
+
+    fit = _fit_with_predictors()
+    fit["posterior"] = fit.posterior.to_dataset().drop_vars("beta")
+    with pytest.raises(ValueError, match="no unit-level predictors"):
+        predict_new_group(fit, x={"x1": 1.0}, seed=1)

@@ -274,8 +274,31 @@ def _noise(posterior: xr.Dataset, se: float | None) -> np.ndarray | float | None
     return None
 
 
+def _predictor_shift(posterior: xr.Dataset, x: Mapping[str, float] | None) -> np.ndarray | float:
+    """Draws of x . beta for a model with unit-level predictors (0 without them)."""
+    if "beta" not in posterior:
+        if x is not None:
+            raise ValueError("`x` was given, but the fit has no unit-level predictors (`beta`).")
+        return 0.0
+    names = [str(v) for v in posterior["beta"].coords["predictor"].values]
+    if not isinstance(x, Mapping):
+        raise TypeError(
+            f"the fit has unit-level predictors {names}: pass the new unit's values as "
+            "`x`, a dict of predictor name to value."
+        )
+    if sorted(map(str, x)) != sorted(names):
+        raise ValueError(f"`x` must give exactly the predictors {names}, got {list(x)}.")
+    values = np.array([check_real(x[name], f"x[{name!r}]") for name in names])
+    beta = stacked(posterior["beta"].transpose("chain", "draw", "predictor"))
+    return beta @ values
+
+
 def predict_new_group(
-    idata: xr.DataTree, *, se: float | None = None, seed: SeedLike = None
+    idata: xr.DataTree,
+    *,
+    se: float | None = None,
+    x: Mapping[str, float] | None = None,
+    seed: SeedLike = None,
 ) -> pd.DataFrame:
     r"""Draws of a new group's mean and of a new unit in that new group.
 
@@ -294,6 +317,11 @@ def predict_new_group(
         instead of the posterior ``sigma``; required for summary-data models
         (no ``sigma``) to get ``y_new``, for example a new school's known
         standard error.
+    x : dict of str to float, optional
+        The new unit's predictor values, for a model with unit-level
+        predictors (``hierarchical_model(..., predictors=...)``), which then
+        needs them: :math:`\tilde y \sim \mathcal N(\tilde\theta + x\beta,
+        \sigma^2)`.
     seed : int or numpy.random.Generator or None
         Seed of the new draws (``None``: fresh randomness).
 
@@ -322,13 +350,14 @@ def predict_new_group(
             raise ValueError(
                 f"`idata` has no {var!r}: predicting a new group needs a hierarchical model."
             )
+    shift = _predictor_shift(posterior, x)
     rng = check_rng(seed)
     mu, tau = _draws(posterior, "mu"), _draws(posterior, "tau")
     theta_new = rng.normal(mu, tau)
     result = {"theta_new": theta_new}
     noise = _noise(posterior, se)
     if noise is not None:
-        result["y_new"] = rng.normal(theta_new, noise)
+        result["y_new"] = rng.normal(theta_new + shift, noise)
     return pd.DataFrame(result)
 
 
@@ -338,6 +367,7 @@ def predict_new_unit(
     *,
     group: str = "school",
     se: float | None = None,
+    x: Mapping[str, float] | None = None,
     seed: SeedLike = None,
 ) -> pd.DataFrame:
     r"""Draws of a new unit (student) in a group that is in the data.
@@ -357,13 +387,18 @@ def predict_new_unit(
     se : float, optional
         Noise scale instead of the posterior ``sigma`` (required for
         summary-data models).
+    x : dict of str to float, optional
+        The new unit's predictor values, for a model with unit-level
+        predictors, which then needs them: :math:`\tilde y \sim
+        \mathcal N(\theta_j + x\beta, \sigma^2)`.
     seed : int or numpy.random.Generator or None
         Seed of the new draws (``None``: fresh randomness).
 
     Returns
     -------
     pandas.DataFrame
-        One row per posterior draw: ``theta`` (the group's mean) and ``y_new``.
+        One row per posterior draw: ``theta`` (the group's mean, or its
+        intercept in a model with predictors) and ``y_new``.
 
     Examples
     --------
@@ -386,8 +421,9 @@ def predict_new_unit(
     noise = _noise(posterior, se)
     if noise is None:
         raise ValueError("`idata` has no 'sigma' (summary data): pass the noise scale as `se`.")
+    shift = _predictor_shift(posterior, x)
     rng = check_rng(seed)
-    return pd.DataFrame({"theta": theta, "y_new": rng.normal(theta, noise)})
+    return pd.DataFrame({"theta": theta, "y_new": rng.normal(theta + shift, noise)})
 
 
 # --------------------------------------------------------------------------- LOO
