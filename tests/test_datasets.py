@@ -253,3 +253,42 @@ def test_pumps_as_published():
     hours = [94.3, 15.7, 62.9, 126, 5.24, 31.4, 1.05, 1.05, 2.1, 10.5]
     assert data["thousand_hours"].tolist() == hours
     assert data["failures"].sum() == 75 and data["failures"].dtype == np.int64
+
+
+AIRQUALITY_SHA256 = "09cdb6bbcb42aad21acd7b6729e95c2928ff4ad1dec09a569160bd9331aa9272"
+
+
+def test_airquality_as_r_ships_it():
+    import hashlib
+    from importlib import resources
+
+    from companion.datasets import airquality
+
+    blob = resources.files("companion.datasets.data").joinpath("airquality.csv").read_bytes()
+    assert hashlib.sha256(blob).hexdigest() == AIRQUALITY_SHA256
+    data = airquality()
+    assert list(data.columns) == ["ozone", "solar_r", "wind", "temp", "month", "day"]
+    assert data.shape == (153, 6)
+    assert data.isna().sum().tolist() == [37, 7, 0, 0, 0, 0]
+    assert (data["ozone"].isna() & data["solar_r"].isna()).sum() == 2
+    assert data["temp"].dtype == np.int64 and data["ozone"].dtype == np.float64
+    assert data["month"].between(5, 9).all()
+    # Known values (R's ?airquality): the first day and the hottest one.
+    assert data.iloc[0].tolist() == [41.0, 190.0, 7.4, 67, 5, 1]
+    assert data["temp"].max() == 97
+
+
+def test_airquality_matches_r_when_r_is_installed(tmp_path):
+    import shutil
+    import subprocess
+
+    from companion.datasets import airquality
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("R is not installed (apt-get install r-base-core)")
+    path = tmp_path / "aq.csv"
+    script = f'write.csv(datasets::airquality, "{path}", row.names = FALSE)'
+    subprocess.run(["Rscript", "-e", script], check=True, capture_output=True)
+    from_r = pd.read_csv(path)
+    from_r.columns = ["ozone", "solar_r", "wind", "temp", "month", "day"]
+    pd.testing.assert_frame_equal(airquality(), from_r, check_dtype=False)

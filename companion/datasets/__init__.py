@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from companion.datasets.shipped import (
+    airquality,
     efron_morris,
     eight_schools,
     nhanes,
@@ -21,6 +22,7 @@ from companion.datasets.simulate import (
 __all__ = [
     "COVARIATE_SCHOOL_SIZES",
     "SCHOOL_SIZES",
+    "airquality",
     "efron_morris",
     "eight_schools",
     "nhanes",

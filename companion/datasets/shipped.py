@@ -7,6 +7,7 @@ from importlib import resources
 import pandas as pd
 
 __all__ = [
+    "airquality",
     "efron_morris",
     "eight_schools",
     "nhanes",
@@ -198,4 +199,46 @@ def pumps() -> pd.DataFrame:
     """
     return _read_csv(
         "pumps.csv", dtype={"pump": "int64", "failures": "int64", "thousand_hours": float}
+    )
+
+
+def airquality() -> pd.DataFrame:
+    """Load daily air quality in New York, May to September 1973, with missing values.
+
+    The data set that R ships as ``datasets::airquality``: ozone from the New
+    York State Department of Conservation and solar radiation, wind and
+    temperature from the National Weather Service, as published by Chambers
+    et al. (1983). Ozone is missing on 37 of the 153 days and solar radiation
+    on 7 (2 days miss both): real missing values, unlike amputed ones.
+    Derived from R's copy by ``data-raw/airquality.py`` in the book's
+    repository (only the column names changed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        153 rows, one per day, columns ``ozone`` (mean ozone from 13:00 to
+        15:00 at Roosevelt Island, parts per billion), ``solar_r`` (solar
+        radiation from 08:00 to 12:00 at Central Park, langleys), both float
+        with NaN where missing; ``wind`` (average wind speed at LaGuardia
+        Airport from 07:00 to 10:00, miles per hour, float); ``temp`` (daily
+        maximum temperature at LaGuardia, degrees Fahrenheit), ``month``
+        (5 to 9) and ``day`` (1 to 31), all int.
+
+    Examples
+    --------
+    >>> from companion.datasets import airquality
+    >>> data = airquality()
+    >>> data.shape, data.isna().sum().to_dict()["ozone"]
+    ((153, 6), 37)
+    """
+    return _read_csv(
+        "airquality.csv",
+        dtype={
+            "ozone": float,
+            "solar_r": float,
+            "wind": float,
+            "temp": "int64",
+            "month": "int64",
+            "day": "int64",
+        },
     )
