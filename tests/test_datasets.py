@@ -292,3 +292,17 @@ def test_airquality_matches_r_when_r_is_installed(tmp_path):
     from_r = pd.read_csv(path)
     from_r.columns = ["ozone", "solar_r", "wind", "temp", "month", "day"]
     pd.testing.assert_frame_equal(airquality(), from_r, check_dtype=False)
+
+
+def test_nhanes_matches_mice_when_r_is_installed(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("R is not installed (apt-get install r-base-core r-cran-mice)")
+    path = tmp_path / "nhanes.csv"
+    script = f'write.csv(mice::nhanes, "{path}", row.names = FALSE)'
+    done = subprocess.run(["Rscript", "-e", script], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("R's mice is not installed (apt-get install r-cran-mice)")
+    pd.testing.assert_frame_equal(nhanes(), pd.read_csv(path), check_dtype=False)
