@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from companion.hierarchical.coefficients import group_coefficients
 from companion.hierarchical.covariate import (
     ampute_groups,
     group_covariate,
@@ -70,6 +71,7 @@ __all__ = [
     "rank_summary",
     "recover_group_means",
     "scale_prior",
+    "group_coefficients",
     "group_covariate",
     "group_summary",
     "group_ranks",
