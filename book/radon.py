@@ -146,7 +146,7 @@ def group_predictor(data: pd.DataFrame) -> pm.Model:
 
 
 def varying_slopes(data: pd.DataFrame) -> pm.Model:
-    """Correlated county intercepts and floor slopes, LKJ prior, non-centred."""
+    """Correlated county intercepts and floor slopes: LKJ, non-centred."""
     import pymc as pm
 
     county, counties = county_index(_check(data, COLUMNS))
@@ -166,10 +166,11 @@ def varying_slopes(data: pd.DataFrame) -> pm.Model:
         pm.Deterministic("tau_beta", taus[1])
         pm.Deterministic("rho", corr[0, 1])
         z = pm.Normal("z", 0, 1, dims=("effect", "county"))  # non-centred
-        deviation = pm.math.dot(chol, z)  # L z: correlated, (effect, county)
+        deviation = pm.math.dot(chol, z)  # L z, dims (effect, county)
         alpha = pm.Deterministic("alpha", mu_alpha + deviation[0],
                                  dims="county")
-        beta = pm.Deterministic("beta", mu_beta + deviation[1], dims="county")
+        beta = pm.Deterministic("beta", mu_beta + deviation[1],
+                                dims="county")
         sigma = pm.HalfNormal("sigma", 1)
         mu = alpha[group_idx] + beta[group_idx] * floor
         pm.Normal("y", mu, sigma, observed=data["log_radon"].to_numpy(),

@@ -75,8 +75,10 @@ def plot_pooling_by_size(estimates, sizes, *, state_mean: float, group: str = "c
         ax.set_title(f"({'ab'[methods.index(method)]}) {method.capitalize()}", loc="left",
                      fontsize=10)  # fmt: skip
         ax.tick_params(labelsize=FONT)
-        ax.legend(loc="lower right", frameon=False, fontsize=FONT - 0.5)
     axes[0].set_ylabel("county mean log radon", fontsize=FONT + 0.5)
+    handles = [h for ax in axes for h in ax.get_legend_handles_labels()[0]][:3]
+    fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center",
+               ncols=3, frameon=False, fontsize=FONT)  # fmt: skip
     return fig
 
 
@@ -117,16 +119,16 @@ def plot_shrinkage_by_size(kappa, sizes, curve):
 
 
 def plot_county_lines(data, intercepts, slope: float, complete, counties):
-    """Data and fitted lines of a few counties (Gelman and Hill 2007, fig. 12.4).
+    r"""Data and fitted lines of a few counties (Gelman and Hill 2007, fig. 12.4).
 
     Parameters
     ----------
     data : pandas.DataFrame
         The radon data (``county``, ``floor``, ``log_radon``).
     intercepts : pandas.Series
-        Posterior mean of each county's intercept :math:`\\alpha_j`.
+        Posterior mean of each county's intercept :math:`\alpha_j`.
     slope : float
-        Posterior mean of the common floor slope :math:`\\beta`.
+        Posterior mean of the common floor slope :math:`\beta`.
     complete : tuple of float
         Intercept and slope of the complete-pooling regression.
     counties : sequence of str
@@ -168,19 +170,19 @@ def plot_county_lines(data, intercepts, slope: float, complete, counties):
 
 
 def plot_uranium(intercepts, uranium, line, tau_draws):
-    """County intercepts against log uranium, and what uranium does to :math:`\\tau_\\alpha`.
+    r"""County intercepts against log uranium, and what uranium does to :math:`\tau_\alpha`.
 
     Parameters
     ----------
     intercepts : pandas.DataFrame
         Indexed by county, columns ``mean``, ``lower`` and ``upper`` of
-        :math:`\\alpha_j` (from :func:`companion.hierarchical.group_summary`).
+        :math:`\alpha_j` (from :func:`companion.hierarchical.group_summary`).
     uranium : pandas.Series
         :math:`u_j`, indexed by county.
     line : tuple of float
-        Posterior means of :math:`\\eta_0, \\eta_1`.
+        Posterior means of :math:`\eta_0, \eta_1`.
     tau_draws : dict of str to array-like
-        Posterior draws of :math:`\\tau_\\alpha` under each model (two or three).
+        Posterior draws of :math:`\tau_\alpha` under each model (two or three).
 
     Returns
     -------
@@ -222,10 +224,10 @@ def plot_uranium(intercepts, uranium, line, tau_draws):
 
 
 def plot_correlation(rho, tau_beta, *, lkj_eta: float = 2.0, tau_prior_sd: float = 1.0):
-    """Posterior of the correlation :math:`\\rho` and of :math:`\\tau_\\beta`, with priors.
+    r"""Posterior of the correlation :math:`\rho` and of :math:`\tau_\beta`, with priors.
 
-    For two effects the LKJ(:math:`\\eta`) prior gives the correlation the
-    density :math:`\\propto (1 - \\rho^2)^{\\eta - 1}`.
+    For two effects the LKJ(:math:`\eta`) prior gives the correlation the
+    density :math:`\propto (1 - \rho^2)^{\eta - 1}`.
 
     Parameters
     ----------
@@ -234,7 +236,7 @@ def plot_correlation(rho, tau_beta, *, lkj_eta: float = 2.0, tau_prior_sd: float
     lkj_eta : float, default 2
         Shape of the LKJ prior.
     tau_prior_sd : float, default 1
-        Scale of the half-normal prior of :math:`\\tau_\\beta`.
+        Scale of the half-normal prior of :math:`\tau_\beta`.
 
     Returns
     -------
@@ -300,7 +302,7 @@ def plot_predictions(means, homes):
         ax.set_title(title, loc="left", fontsize=10)
         ax.tick_params(labelsize=FONT)
     axes[0].set_ylabel("predictive density", fontsize=FONT + 0.5)
-    axes[0].legend(frameon=False, fontsize=FONT, loc="upper left")
+    axes[0].legend(frameon=False, fontsize=FONT, loc="upper right")
     return fig
 
 
