@@ -114,7 +114,12 @@ def markdown_table(df: pd.DataFrame) -> str:
             finite = column.dropna().to_numpy()
             decimals = _decimals(finite[np.abs(finite) < 1e15], precision)
             shown[name] = column.map(lambda v, d=decimals: "NaN" if v != v else f"{v:,.{d}f}")
+        elif not pd.api.types.is_numeric_dtype(column):
+            # A "|" inside a cell would end it: escape it ("1|county" in bambi's names).
+            shown[name] = column.map(lambda v: v.replace("|", r"\|") if isinstance(v, str) else v)
         align.append("right" if pd.api.types.is_numeric_dtype(column) else "left")
+    if show_index and df.index.nlevels == 1 and not pd.api.types.is_numeric_dtype(df.index):
+        shown.index = df.index.map(lambda v: v.replace("|", r"\|") if isinstance(v, str) else v)
     table = shown.to_markdown(index=show_index, disable_numparse=True, colalign=align)
     header, separator, *rows = table.split("\n")
     if len(header) <= 72:  # pandoc lays out a narrow table by its content

@@ -72,3 +72,12 @@ def test_the_book_runs_with_the_convergence_guard_on():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.strip() == "raise"
+
+
+def test_a_pipe_inside_a_cell_is_escaped():
+    # bambi names group terms "1|county": unescaped, the "|" would split the cell.
+    df = pd.DataFrame({"term": ["1|county", "floor"], "mean": [0.3, -0.7]}).set_index("term")
+    table = markdown_table(df.reset_index())
+    assert r"1\|county" in table
+    assert all(line.count("|") - line.count(r"\|") == 3 for line in table.splitlines())
+    assert r"1\|county" in markdown_table(df)
