@@ -254,3 +254,31 @@ def test_pareto_k_and_compare_loo_errors(loo_fits):
     no_loglik = az.from_dict({"posterior": {"mu": rng.normal(size=(2, 100))}})
     with pytest.raises(ValueError, match="log_likelihood"):
         compare_loo({"a": fits["none"], "b": no_loglik})
+
+
+def test_group_checks_take_group_labels_for_fits_that_lack_them():
+    # A bambi-shaped fit: no group_idx, observations along __obs__.
+    import xarray as xr
+
+    from companion import group_test_statistics
+
+    rng = np.random.default_rng(5)
+    labels = np.array(["b", "a", "b", "c", "a", "c", "c"])
+    observed = rng.normal(size=labels.size)
+    replicated = rng.normal(size=(2, 50, labels.size))
+    fit = xr.DataTree.from_dict(
+        {
+            "posterior_predictive": xr.Dataset({"z": (("chain", "draw", "__obs__"), replicated)}),
+            "observed_data": xr.Dataset({"z": ("__obs__", observed)}),
+        }
+    )
+    table = group_test_statistics(fit, "mean", group="county", var_name="z", groups=labels)
+    assert table["county"].tolist() == ["a", "b", "c"]
+    flat = replicated.reshape(100, -1)
+    for label, row in table.set_index("county").iterrows():
+        members = labels == label
+        assert row["observed"] == pytest.approx(observed[members].mean())
+        p = (flat[:, members].mean(axis=1) >= observed[members].mean()).mean()
+        assert row["p_value"] == pytest.approx(p)
+    with pytest.raises(ValueError, match="`groups` has 3 labels for 7 observations"):
+        group_test_statistics(fit, "mean", var_name="z", groups=labels[:3])

@@ -111,6 +111,7 @@ def group_statistic_draws(
     group: str | None = "school",
     var_name: str = "y",
     predictive: str = "posterior_predictive",
+    groups: Sequence | np.ndarray | pd.Series | None = None,
 ) -> tuple[pd.Series, pd.DataFrame]:
     r"""Observed and replicated values of a test statistic, one per group.
 
@@ -132,6 +133,11 @@ def group_statistic_draws(
         Where the replicated data come from: the posterior (checking a fit)
         or the prior (a prior predictive check, from
         :func:`companion.sample_prior_predictive`).
+    groups : array-like, optional
+        Each observation's group label, in the order of the observed data,
+        for fits that do not record it (bambi's, for example:
+        ``groups=data["county"]``); groups are then sorted as bambi sorts
+        them, and ``group`` only names the result's index.
 
     Returns
     -------
@@ -157,13 +163,25 @@ def group_statistic_draws(
     name, function = _statistic(stat)
     if predictive not in _SOURCES:
         raise ValueError(f"`predictive` must be one of {list(_SOURCES)}, got {predictive!r}.")
-    labels = _group_labels(idata, group, _SOURCES[predictive])
     hint = "; sample with `posterior_predictive=True`" if predictive[:4] == "post" else ""
     replicated = _draws(_group(idata, predictive, hint), var_name)
     observed = _group(idata, "observed_data")[var_name].to_numpy().ravel()
-    if group is None:
+    if groups is not None:
+        codes, uniques = pd.factorize(pd.Series(np.asarray(groups)), sort=True)
+        if codes.size != observed.size:
+            raise ValueError(
+                f"`groups` has {codes.size} labels for {observed.size} observations of "
+                f"{var_name!r}; give one label per observation, in the data's order."
+            )
+        if (codes < 0).any():
+            raise ValueError("`groups` has missing labels.")
+        idx, labels = codes, uniques.tolist()
+        group = group or "group"
+    elif group is None:
+        labels = _group_labels(idata, group, _SOURCES[predictive])
         idx = np.zeros(observed.size, dtype=int)
     else:
+        labels = _group_labels(idata, group, _SOURCES[predictive])
         idx = _group(idata, "constant_data")["group_idx"].to_numpy().ravel()
     replicated = replicated.reshape(len(replicated), -1)
     if replicated.shape[1] != observed.size or idx.size != observed.size:
@@ -193,6 +211,7 @@ def group_test_statistics(
     group: str | None = "school",
     var_name: str = "y",
     prob: float = 0.9,
+    groups: Sequence | np.ndarray | pd.Series | None = None,
 ) -> pd.DataFrame:
     r"""Posterior predictive checks of each group, for one or more statistics.
 
@@ -215,6 +234,10 @@ def group_test_statistics(
         The observed variable, as in :func:`group_statistic_draws`.
     prob : float, default 0.9
         Probability of the central interval of the replicated statistic.
+    groups : array-like, optional
+        Each observation's group label, as in :func:`group_statistic_draws`,
+        for a bambi fit: ``group_test_statistics(fit, group="county",
+        var_name="log_radon", groups=data["county"])``.
 
     Returns
     -------
@@ -245,7 +268,9 @@ def group_test_statistics(
         raise ValueError("`stat` must name at least one statistic.")
     tables = []
     for one in stats:
-        observed, replicated = group_statistic_draws(idata, one, group=group, var_name=var_name)
+        observed, replicated = group_statistic_draws(
+            idata, one, group=group, var_name=var_name, groups=groups
+        )
         tail = (1 - prob) / 2
         tables.append(
             pd.DataFrame(
