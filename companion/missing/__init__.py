@@ -39,19 +39,24 @@ from companion.missing.patterns import (
     missing_pattern,
 )
 from companion.missing.pool import (
+    DF_METHODS,
     PooledEstimate,
+    PooledRSquared,
     barnard_rubin_df,
     imputations_needed,
     pool,
     pool_estimates,
+    pool_r_squared,
     rubin_pool,
 )
 
 __all__ = [
+    "DF_METHODS",
     "DropReport",
     "MCARTest",
     "MECHANISMS",
     "PooledEstimate",
+    "PooledRSquared",
     "REGRESSION_PARAMETERS",
     "SELECTION_PARAMETERS",
     "ampute",
@@ -70,6 +75,7 @@ __all__ = [
     "missing_pattern",
     "pool",
     "pool_estimates",
+    "pool_r_squared",
     "prior_scales",
     "regression_priors",
     "regression_imputation_model",
