@@ -506,9 +506,14 @@ def d1(
     >>> from companion.missing import d1
     >>> rng = np.random.default_rng(4)
     >>> x = rng.normal(size=30)
-    >>> sets = [pd.DataFrame({"x": x, "y": x + rng.normal(size=30)}) for _ in range(3)]
-    >>> d1(fit_ols(sets, "y ~ x")).method
-    'D1'
+    >>> y = x + rng.normal(size=30)
+    >>> sets = []
+    >>> for _ in range(3):  # the first 6 values of y "imputed" differently in each set
+    ...     filled = y.copy()
+    ...     filled[:6] = x[:6] + rng.normal(size=6)
+    ...     sets.append(pd.DataFrame({"x": x, "y": filled}))
+    >>> print(d1(fit_ols(sets, "y ~ x")))
+    D1 test of x (m = 3): F = 23.75 on 1 and 11.06 df, p = 0.000484, riv = 0.74
     """
     return pool_compare(fits, fits_null, method="D1", dfcom=dfcom)
 
@@ -540,9 +545,14 @@ def d2(
     >>> from companion.missing import d2
     >>> rng = np.random.default_rng(4)
     >>> x = rng.normal(size=30)
-    >>> sets = [pd.DataFrame({"x": x, "y": x + rng.normal(size=30)}) for _ in range(3)]
-    >>> d2(fit_ols(sets, "y ~ x")).df1
-    1
+    >>> y = x + rng.normal(size=30)
+    >>> sets = []
+    >>> for _ in range(3):  # the first 6 values of y "imputed" differently in each set
+    ...     filled = y.copy()
+    ...     filled[:6] = x[:6] + rng.normal(size=6)
+    ...     sets.append(pd.DataFrame({"x": x, "y": filled}))
+    >>> print(d2(fit_ols(sets, "y ~ x")))
+    D2 test of x (m = 3): F = 16.22 on 1 and 5.708 df, p = 0.00765, riv = 1.45
     """
     return pool_compare(fits, fits_null, method="D2", use=use)
 
@@ -576,8 +586,13 @@ def d3(
     >>> from companion.missing import d3
     >>> rng = np.random.default_rng(4)
     >>> x = rng.normal(size=30)
-    >>> sets = [pd.DataFrame({"x": x, "y": x + rng.normal(size=30)}) for _ in range(3)]
-    >>> bool(d3(fit_ols(sets, "y ~ x")).p_value < 0.05)
-    True
+    >>> y = x + rng.normal(size=30)
+    >>> sets = []
+    >>> for _ in range(3):  # the first 6 values of y "imputed" differently in each set
+    ...     filled = y.copy()
+    ...     filled[:6] = x[:6] + rng.normal(size=6)
+    ...     sets.append(pd.DataFrame({"x": x, "y": filled}))
+    >>> print(d3(fit_ols(sets, "y ~ x")))
+    D3 test of x (m = 3): F = 13.59 on 1 and 8.162 df, p = 0.00595, riv = 0.98
     """
     return pool_compare(fits, fits_null, method="D3", loglik=loglik)
