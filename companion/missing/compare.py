@@ -39,11 +39,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 
-from companion.missing.pool import _check_df_complete, fitted_models
+from companion.missing.pool import fitted_models
 
 __all__ = [
     "COMPARE_METHODS",
@@ -114,6 +115,14 @@ class PooledTest:
             f"F = {self.statistic:.4g} on {self.df1} and {self.df2:.4g} df, "
             f"p = {self.p_value:.3g}, riv = {self.riv:.3g}"
         )
+
+
+def _check_dfcom(dfcom: object) -> float:
+    if isinstance(dfcom, bool) or not isinstance(dfcom, Real):
+        raise TypeError(f"`dfcom` must be a positive number or None, got {type(dfcom).__name__}.")
+    if math.isnan(dfcom) or dfcom <= 0:
+        raise ValueError(f"`dfcom` must be positive (or inf, or None), got {dfcom}.")
+    return float(dfcom)
 
 
 # --- the three rules, on plain arrays ----------------------------------------------------------
@@ -440,7 +449,7 @@ def pool_compare(
                 raise ValueError("the fits have no common `df_resid`; pass `dfcom`.")
             used_dfcom = dfs.pop()
         else:
-            used_dfcom = _check_df_complete(dfcom, "dfcom")
+            used_dfcom = _check_dfcom(dfcom)
         statistic, df2, r = _d1(q, u, used_dfcom)
     elif method == "D2":
         if use == "wald":
