@@ -340,6 +340,20 @@ def test_models_must_be_nested_and_fitted_to_the_same_sets(fits, fits_null, sets
         d1([fits[0], fit_ols(sets[1:2], SMALL)[0]], fits_null[:2])
 
 
+def test_coefficients_must_have_names_to_be_matched(sets):
+    import statsmodels.api as sm
+
+    def fit(data, columns):
+        return sm.OLS(data["chl"].to_numpy(), sm.add_constant(data[columns].to_numpy())).fit()
+
+    full = [fit(s, ["age", "bmi"]) for s in sets]
+    null = [fit(s, ["age"]) for s in sets]
+    with pytest.raises(TypeError, match="unnamed coefficients"):
+        d1(full, null)
+    # without a null model nothing needs matching: all slopes against the constant
+    assert d1(full).tested == ("1", "2")
+
+
 def test_d3_needs_ols_fits(sets, fits, fits_null):
     import statsmodels.formula.api as smf
 
@@ -357,3 +371,25 @@ def test_pooled_test_reads_well(fits, fits_null):
     assert "on 2 and" in text and "p = " in text
     assert "PooledTest(method='D1'" in repr(d1(fits, fits_null))
     assert str(pool_r_squared(fits)).startswith("pooled R^2 = ")
+
+
+BAD_NUMBERS = {
+    "pool(dfcom)": ("dfcom", [float("nan"), True, "21", 0.0, -1.0], lambda f, v: pool(f, dfcom=v)),
+    "d1(dfcom)": ("dfcom", [float("nan"), True, "21", 0.0, -1.0], lambda f, v: d1(f, dfcom=v)),
+    "pool(level)": ("level", [float("nan"), True, "0.9", 0.0, 1.0], lambda f, v: pool(f, level=v)),
+    "pool_r_squared(level)": (
+        "level",
+        [float("nan"), float("inf"), True, "0.9", 0.0, 1.0, -0.1],
+        lambda f, v: pool_r_squared(f, level=v),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [(n, v) for n, (_, values, _) in BAD_NUMBERS.items() for v in values]
+)
+def test_numeric_arguments_are_checked(fits, name, value):
+    argument, _, call = BAD_NUMBERS[name]
+    with pytest.raises((ValueError, TypeError), match=f"`{argument}`"):
+        call(fits, value)
+    call(fits, {"dfcom": 21.0, "level": 0.9}[argument])  # the same call with a good value runs

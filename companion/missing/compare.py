@@ -416,6 +416,12 @@ def pool_compare(
                 f"`fits` has {m} fits and `fits_null` {len(fits_null)}: fit both models to the "
                 "same completed data sets."
             )
+        for label, group in (("fits", fits), ("fits_null", fits_null)):
+            if not isinstance(group[0].params, pd.Series):
+                raise TypeError(
+                    f"`{label}` have unnamed coefficients (a NumPy array), so the tested ones "
+                    "cannot be matched by name: fit with a formula (e.g. fit_ols) or pandas data."
+                )
         null_names = _names(fits_null, "fits_null")
         extra = [n for n in null_names if n not in names]
         if extra:
