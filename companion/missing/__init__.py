@@ -21,6 +21,14 @@ from companion.missing.bayesian import (
 from companion.missing.chained import (
     mice_impute,
 )
+from companion.missing.compare import (
+    COMPARE_METHODS,
+    PooledTest,
+    d1,
+    d2,
+    d3,
+    pool_compare,
+)
 from companion.missing.mcar import (
     MCARTest,
     mcar_test,
@@ -39,19 +47,26 @@ from companion.missing.patterns import (
     missing_pattern,
 )
 from companion.missing.pool import (
+    DF_METHODS,
     PooledEstimate,
+    PooledRSquared,
     barnard_rubin_df,
     imputations_needed,
     pool,
     pool_estimates,
+    pool_r_squared,
     rubin_pool,
 )
 
 __all__ = [
+    "COMPARE_METHODS",
+    "DF_METHODS",
     "DropReport",
     "MCARTest",
     "MECHANISMS",
     "PooledEstimate",
+    "PooledTest",
+    "PooledRSquared",
     "REGRESSION_PARAMETERS",
     "SELECTION_PARAMETERS",
     "ampute",
@@ -59,6 +74,9 @@ __all__ = [
     "barnard_rubin_df",
     "complete_case",
     "completed_datasets",
+    "d1",
+    "d2",
+    "d3",
     "delta_adjust",
     "drop_empty_rows",
     "find_tipping_point",
@@ -69,7 +87,9 @@ __all__ = [
     "mice_impute",
     "missing_pattern",
     "pool",
+    "pool_compare",
     "pool_estimates",
+    "pool_r_squared",
     "prior_scales",
     "regression_priors",
     "regression_imputation_model",

@@ -14,9 +14,10 @@ combines them into
   :math:`\mathrm{RIV} = (1 + 1/m) V_B / V_W`,
 * the proportion of the total variance due to the missing data
   :math:`\lambda = (1 + 1/m) V_B / V_T = \mathrm{RIV} / (1 + \mathrm{RIV})`,
-* the degrees of freedom :math:`\nu` of the reference :math:`t` distribution,
-  with the small-sample correction of Barnard and Rubin (1999) when the
-  complete-data degrees of freedom :math:`\nu_\text{com}` are known, and
+* the degrees of freedom :math:`\nu` of the reference :math:`t` distribution:
+  Rubin's (1987) :math:`\nu_\text{old} = (m - 1)/\lambda^2`, or, by default
+  when the complete-data degrees of freedom :math:`\nu_\text{com}` are known,
+  the small-sample correction of Barnard and Rubin (1999), and
 * the fraction of missing information
   :math:`\mathrm{FMI} = (\mathrm{RIV} + 2 / (\nu + 3)) / (\mathrm{RIV} + 1)`.
 
@@ -33,7 +34,10 @@ computing :math:`\nu`, whereas :func:`rubin_pool` uses the exact limit as
 
 :func:`rubin_pool` pools one scalar; :func:`pool_estimates` pools a table of
 estimates (one row per imputation, one column per parameter); :func:`pool`
-pools fitted regression models, such as those from :func:`fit_ols`.
+pools fitted regression models, such as those from :func:`fit_ols`;
+:func:`pool_r_squared` pools the :math:`R^2` of OLS fits (mice's
+``pool.r.squared``). Tests of several coefficients at once (mice's ``D1``,
+``D2``, ``D3``) are in :mod:`companion.missing.compare`.
 """
 
 from __future__ import annotations
@@ -55,13 +59,19 @@ from companion._validation import (
 )
 
 __all__ = [
+    "DF_METHODS",
     "PooledEstimate",
+    "PooledRSquared",
     "barnard_rubin_df",
     "imputations_needed",
     "pool",
     "pool_estimates",
+    "pool_r_squared",
     "rubin_pool",
 ]
+
+DF_METHODS = ("barnard-rubin", "rubin")
+"""Rules for the degrees of freedom of a pooled scalar (argument ``df_method``)."""
 
 
 @dataclass(frozen=True)
@@ -166,17 +176,26 @@ def _t_sf(x: float, df: float) -> float:
     return float(stats.norm.sf(x) if math.isinf(df) else stats.t.sf(x, df))
 
 
-def _check_df_complete(df_complete: object) -> float:
+def _check_df_complete(df_complete: object, name: str = "df_complete") -> float:
     if df_complete is None:
         return math.inf
     if isinstance(df_complete, bool) or not isinstance(df_complete, Real):
         raise TypeError(
-            f"`df_complete` must be a positive number or None, got {type(df_complete).__name__}."
+            f"`{name}` must be a positive number or None, got {type(df_complete).__name__}."
         )
     value = float(df_complete)
     if math.isnan(value) or value <= 0:
-        raise ValueError(f"`df_complete` must be positive (or inf, or None), got {value}.")
+        raise ValueError(f"`{name}` must be positive (or inf, or None), got {value}.")
     return value
+
+
+def _check_df_method(df_method: object) -> str:
+    if df_method not in DF_METHODS:
+        raise ValueError(
+            f"`df_method` must be one of {', '.join(repr(d) for d in DF_METHODS)}, "
+            f"got {df_method!r}."
+        )
+    return str(df_method)
 
 
 def barnard_rubin_df(lambda_: float, m: int, df_complete: float = math.inf) -> float:
@@ -240,6 +259,8 @@ def rubin_pool(
     estimates: Sequence[float] | np.ndarray,
     variances: Sequence[float] | np.ndarray,
     df_complete: float | None = None,
+    *,
+    df_method: str = "barnard-rubin",
 ) -> PooledEstimate:
     r"""Pool one scalar estimated in ``m >= 2`` imputed data sets (Rubin's rules).
 
@@ -256,6 +277,11 @@ def rubin_pool(
         ``inf`` gives Rubin's large-sample :math:`\nu = (m - 1)/\lambda^2`;
         a finite value the Barnard and Rubin (1999) small-sample
         :math:`\nu`, which never exceeds :math:`\nu_\text{com}`.
+    df_method : {"barnard-rubin", "rubin"}, default "barnard-rubin"
+        ``"rubin"``: Rubin's (1987) original :math:`\nu = (m - 1)/\lambda^2`
+        whatever ``df_complete`` (which is then only recorded); R's mice gets
+        it with ``pool(fit, dfcom = Inf)``. ``"barnard-rubin"``: the
+        small-sample formula when ``df_complete`` is finite.
 
     Returns
     -------
@@ -282,6 +308,11 @@ def rubin_pool(
     0.103333
     >>> round(pooled.riv, 4), round(pooled.lambda_, 4)
     (1.0667, 0.5161)
+    >>> round(pooled.df, 4)  # Barnard-Rubin, below nu_com = 20
+    4.0589
+    >>> original = rubin_pool([1.0, 1.2, 0.8], [0.04, 0.05, 0.06], df_method="rubin")
+    >>> round(original.df, 4)  # Rubin (1987): (m - 1) / lambda^2
+    7.5078
     """
     q = check_vector(estimates, "estimates")
     u = check_vector(variances, "variances")
@@ -295,6 +326,7 @@ def rubin_pool(
         position = int(np.flatnonzero(u < 0)[0])
         raise ValueError(f"`variances` must be non-negative, got {u[position]} at {position}.")
     nu_com = _check_df_complete(df_complete)
+    df_method = _check_df_method(df_method)
 
     qbar = float(np.mean(q))
     ubar = float(np.mean(u))
@@ -305,7 +337,7 @@ def rubin_pool(
     total = ubar + inflated
     riv = inflated / ubar
     lam = inflated / total
-    nu = barnard_rubin_df(lam, m, nu_com)
+    nu = barnard_rubin_df(lam, m, nu_com if df_method == "barnard-rubin" else math.inf)
     fmi = (riv + 2.0 / (nu + 3.0)) / (riv + 1.0)
     return PooledEstimate(
         m=m,
@@ -343,6 +375,7 @@ def pool_estimates(
     variances: pd.DataFrame | Mapping[str, Sequence[float]],
     df_complete: float | None = None,
     *,
+    df_method: str = "barnard-rubin",
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Pool a table of estimates by Rubin's rules, one parameter per column.
@@ -356,6 +389,8 @@ def pool_estimates(
         ``estimates``.
     df_complete : float, optional
         Complete-data degrees of freedom, as in :func:`rubin_pool`.
+    df_method : {"barnard-rubin", "rubin"}, default "barnard-rubin"
+        Degrees of freedom rule, as in :func:`rubin_pool`.
     level : float, default 0.95
         Level of the confidence intervals.
 
@@ -374,6 +409,7 @@ def pool_estimates(
     0.103333
     """
     level = check_probability(level, "level")
+    df_method = _check_df_method(df_method)
     est = pd.DataFrame(estimates)
     var = pd.DataFrame(variances)
     if list(est.columns) != list(var.columns):
@@ -387,7 +423,9 @@ def pool_estimates(
         )
     rows = {}
     for name in est.columns:
-        pooled = rubin_pool(est[name].to_numpy(), var[name].to_numpy(), df_complete)
+        pooled = rubin_pool(
+            est[name].to_numpy(), var[name].to_numpy(), df_complete, df_method=df_method
+        )
         lo, hi = pooled.conf_int(level)
         rows[name] = [
             pooled.estimate,
@@ -407,8 +445,64 @@ def pool_estimates(
     return pd.DataFrame.from_dict(rows, orient="index", columns=_COLUMNS)
 
 
-def pool(fits: Sequence[object], *, level: float = 0.95) -> pd.DataFrame:
-    """Pool regression fits from ``m`` completed data sets by Rubin's rules.
+_FIT_FIRST = (
+    "fit the analysis model to each completed data set first, e.g. "
+    "`pool(fit_ols(datasets, 'y ~ x'))`"
+)
+
+
+def fitted_models(fits: object, name: str = "fits", *, minimum: int = 2) -> list:
+    """Return ``fits`` as a list of fitted models, refusing steps taken out of order.
+
+    Accepts a sequence of fits or an object holding them in ``.analyses``
+    (mice's ``mira``). Refuses a DataFrame, a list of DataFrames (completed
+    data sets, not yet analysed), an imputation result (an object with a
+    ``complete`` method, like mice's ``mids``) and anything without
+    ``params``. Helper for :func:`pool`, :func:`pool_r_squared` and
+    :func:`companion.missing.compare.pool_compare`.
+    """
+    if isinstance(fits, pd.DataFrame):
+        raise TypeError(
+            f"`{name}` is a DataFrame (a completed data set or a pooled table), not fitted "
+            f"models: {_FIT_FIRST}."
+        )
+    analyses = getattr(fits, "analyses", None)
+    if analyses is not None and not isinstance(fits, Sequence):
+        fits = analyses
+    elif callable(getattr(fits, "complete", None)) and not isinstance(fits, Sequence):
+        raise TypeError(
+            f"`{name}` is an imputation result ({type(fits).__name__}), not fitted models: "
+            f"{_FIT_FIRST} (the data sets are in its completed data sets)."
+        )
+    if isinstance(fits, (str, bytes, Mapping)) or not isinstance(fits, Sequence):
+        raise TypeError(f"`{name}` must be a sequence of fitted models, got {type(fits).__name__}.")
+    fits = list(fits)
+    for position, fit in enumerate(fits):
+        if isinstance(fit, pd.DataFrame):
+            raise TypeError(
+                f"`{name}[{position}]` is a DataFrame, a completed data set rather than a "
+                f"fitted model: {_FIT_FIRST}."
+            )
+        if not hasattr(fit, "params"):
+            raise TypeError(
+                f"`{name}[{position}]` is a {type(fit).__name__} without `params`, not a "
+                "fitted model; pass fitted statsmodels results (e.g. from fit_ols)."
+            )
+    if len(fits) < minimum:
+        raise ValueError(
+            f"`{name}` needs at least {minimum} fits (one per imputation), got {len(fits)}."
+        )
+    return fits
+
+
+def pool(
+    fits: Sequence[object],
+    *,
+    dfcom: float | None = None,
+    df_method: str = "barnard-rubin",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    r"""Pool regression fits from ``m`` completed data sets by Rubin's rules.
 
     Parameters
     ----------
@@ -417,7 +511,19 @@ def pool(fits: Sequence[object], *, level: float = 0.95) -> pd.DataFrame:
         (pandas Series indexed by coefficient name, as statsmodels results
         have) and ``df_resid`` (complete-data degrees of freedom, used as
         ``df_complete`` for the Barnard--Rubin degrees of freedom). For
-        example the list returned by :func:`fit_ols`. At least two.
+        example the list returned by :func:`fit_ols`. At least two. An
+        object holding the fits in ``.analyses`` (mice's ``mira``) is
+        accepted too; completed data sets (DataFrames) and imputation
+        results are refused: analyse each data set first.
+    dfcom : float, optional
+        Complete-data degrees of freedom :math:`\nu_\text{com}`, as mice's
+        ``dfcom``; by default the fits' ``df_resid`` (``n - p``). ``inf``
+        gives Rubin's (1987) large-sample degrees of freedom.
+    df_method : {"barnard-rubin", "rubin"}, default "barnard-rubin"
+        ``"rubin"``: Rubin's (1987) original :math:`\nu = (m - 1)/\lambda^2`,
+        ignoring ``dfcom`` (same as mice's ``pool(fit, dfcom = Inf)``).
+        ``"barnard-rubin"``: the Barnard and Rubin (1999) small-sample
+        degrees of freedom (mice's default).
     level : float, default 0.95
         Level of the confidence intervals.
 
@@ -434,16 +540,23 @@ def pool(fits: Sequence[object], *, level: float = 0.95) -> pd.DataFrame:
     >>> x = np.arange(10.0)
     >>> sets = [pd.DataFrame({"x": x, "y": x + rng.normal(size=10)})
     ...         for _ in range(3)]
-    >>> table = pool(fit_ols(sets, "y ~ x"))
+    >>> fits = fit_ols(sets, "y ~ x")
+    >>> table = pool(fits)
     >>> table.index.tolist()
     ['Intercept', 'x']
     >>> bool((table["df"] < 8).all())  # never above the complete-data df, n - p = 8
     True
+    >>> original = pool(fits, df_method="rubin")  # Rubin (1987): (m - 1) / lambda^2
+    >>> bool(np.allclose(original["df"], 2 / original["lambda"] ** 2))
+    True
+    >>> pool(sets)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: `fits[0]` is a DataFrame, a completed data set rather than a fitted model: ...
     """
-    if isinstance(fits, (str, bytes)) or not isinstance(fits, Sequence):
-        raise TypeError(f"`fits` must be a sequence of fitted models, got {type(fits).__name__}.")
-    if len(fits) < 2:
-        raise ValueError(f"`fits` needs at least 2 fits (one per imputation), got {len(fits)}.")
+    fits = fitted_models(fits, "fits")
+    df_method = _check_df_method(df_method)
+    level = check_probability(level, "level")
     estimates, variances, dfs = [], [], []
     for position, fit in enumerate(fits):
         missing = [a for a in ("params", "bse", "df_resid") if not hasattr(fit, a)]
@@ -462,13 +575,161 @@ def pool(fits: Sequence[object], *, level: float = 0.95) -> pd.DataFrame:
                 f"`fits[{position}]` has coefficients {list(series.index)}, "
                 f"`fits[0]` has {names}: fit the same model to every data set."
             )
-    if len(set(dfs)) != 1:
-        raise ValueError(f"the fits have different `df_resid` {sorted(set(dfs))}.")
+    if dfcom is None:
+        if len(set(dfs)) != 1:
+            raise ValueError(
+                f"the fits have different `df_resid` {sorted(set(dfs))}; pass `dfcom`."
+            )
+        dfcom = dfs[0]
+    else:
+        dfcom = _check_df_complete(dfcom, "dfcom")
     return pool_estimates(
         pd.DataFrame(estimates).reset_index(drop=True),
         pd.DataFrame(variances).reset_index(drop=True),
-        df_complete=dfs[0],
+        df_complete=dfcom,
+        df_method=df_method,
         level=level,
+    )
+
+
+@dataclass(frozen=True)
+class PooledRSquared:
+    r"""The :math:`R^2` of ``m`` OLS fits pooled on Fisher's :math:`z` scale.
+
+    Attributes
+    ----------
+    estimate : float
+        Pooled :math:`R^2` (or adjusted :math:`R^2`): :math:`\tanh^2(\bar z)`.
+    ci_lower, ci_upper : float
+        Confidence limits, :math:`\tanh^2(\bar z \mp z_{(1+\text{level})/2} \sqrt{V_T})`.
+    fmi : float
+        Fraction of missing information of :math:`z`.
+    level : float
+        Level of the interval.
+    adjusted : bool
+        Whether the adjusted :math:`R^2` was pooled.
+    z : PooledEstimate
+        Rubin's rules on the :math:`z` scale (estimates
+        :math:`z_\ell = \operatorname{artanh}\sqrt{R^2_\ell}`, variances
+        :math:`1/(n - 3)`, large-sample degrees of freedom).
+
+    Examples
+    --------
+    >>> from companion.missing.pool import PooledRSquared, rubin_pool
+    >>> z = rubin_pool([0.5, 0.6], [0.05, 0.05])
+    >>> PooledRSquared(0.3, 0.1, 0.5, z.fmi, 0.95, False, z).estimate
+    0.3
+    """
+
+    estimate: float
+    ci_lower: float
+    ci_upper: float
+    fmi: float
+    level: float
+    adjusted: bool
+    z: PooledEstimate
+
+    @property
+    def m(self) -> int:
+        """Number of imputations."""
+        return self.z.m
+
+    def __str__(self) -> str:
+        """Return the estimate, the interval and the FMI on one line."""
+        name = "adjusted R^2" if self.adjusted else "R^2"
+        return (
+            f"pooled {name} = {self.estimate:.4g}, {100 * self.level:g}% CI "
+            f"[{self.ci_lower:.4g}, {self.ci_upper:.4g}], fmi = {self.fmi:.3g} (m = {self.m})"
+        )
+
+
+def pool_r_squared(
+    fits: Sequence[object], *, adjusted: bool = False, level: float = 0.95
+) -> PooledRSquared:
+    r"""Pool the :math:`R^2` of OLS fits over imputations (mice's ``pool.r.squared``).
+
+    Each :math:`R_\ell = \sqrt{R^2_\ell}` is moved to Fisher's scale,
+    :math:`z_\ell = \operatorname{artanh} R_\ell`, with variance
+    :math:`1/(n - 3)`; the :math:`z_\ell` are pooled by Rubin's rules
+    (:func:`rubin_pool`, no complete-data degrees of freedom), and the
+    estimate and the normal-theory interval
+    :math:`\bar z \pm z_{(1+\text{level})/2} \sqrt{V_T}` are moved back
+    with :math:`\tanh^2` (Harel 2009; van Buuren 2018, section 5.3).
+
+    Parameters
+    ----------
+    fits : sequence of statsmodels OLS results
+        One fit per completed data set (e.g. from :func:`fit_ols`), at
+        least two, each with ``rsquared``, ``rsquared_adj`` and ``nobs``.
+    adjusted : bool, default False
+        Pool the adjusted :math:`R^2` instead.
+    level : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    PooledRSquared
+        ``estimate``, ``ci_lower``, ``ci_upper``, ``fmi`` and the pooled
+        :math:`z` (``.z``).
+
+    Notes
+    -----
+    mice uses the rounded quantile 1.96 for its 95% interval; this function
+    uses the exact normal quantile (1.959964...), so the limits differ from
+    mice's in the fifth significant digit. The estimate and the FMI are the
+    same.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from companion import fit_ols
+    >>> from companion.missing import pool_r_squared
+    >>> rng = np.random.default_rng(2)
+    >>> x = rng.normal(size=30)
+    >>> sets = [pd.DataFrame({"x": x, "y": x + rng.normal(size=30)}) for _ in range(4)]
+    >>> pooled = pool_r_squared(fit_ols(sets, "y ~ x"))
+    >>> bool(pooled.ci_lower < pooled.estimate < pooled.ci_upper)
+    True
+    >>> same = pool_r_squared(fit_ols([sets[0]] * 3, "y ~ x"))  # identical data sets
+    >>> bool(np.isclose(same.estimate, fit_ols([sets[0]], "y ~ x")[0].rsquared))
+    True
+    """
+    fits = fitted_models(fits, "fits")
+    if not isinstance(adjusted, bool):
+        raise TypeError(f"`adjusted` must be True or False, got {type(adjusted).__name__}.")
+    level = check_probability(level, "level")
+    attribute = "rsquared_adj" if adjusted else "rsquared"
+    z, u = [], []
+    for position, fit in enumerate(fits):
+        if not hasattr(fit, attribute) or not hasattr(fit, "nobs"):
+            raise TypeError(
+                f"`fits[{position}]` has no `{attribute}`/`nobs`: pool_r_squared needs OLS "
+                "fits (e.g. from fit_ols)."
+            )
+        r2 = float(getattr(fit, attribute))
+        if not 0.0 <= r2 < 1.0:
+            raise ValueError(
+                f"`fits[{position}]` has {attribute} = {r2:.4g}; Fisher's z needs a value in "
+                "[0, 1) (a negative adjusted R^2 has no square root: use adjusted=False)."
+            )
+        n = float(fit.nobs)
+        if n <= 3:
+            raise ValueError(
+                f"`fits[{position}]` has {n:g} observations; the variance 1/(n - 3) "
+                "of Fisher's z needs n > 3."
+            )
+        z.append(math.atanh(math.sqrt(r2)))
+        u.append(1.0 / (n - 3.0))
+    pooled = rubin_pool(z, u)
+    half = _t_ppf(0.5 + level / 2.0, math.inf) * pooled.std_error
+    return PooledRSquared(
+        estimate=math.tanh(pooled.estimate) ** 2,
+        ci_lower=math.tanh(pooled.estimate - half) ** 2,
+        ci_upper=math.tanh(pooled.estimate + half) ** 2,
+        fmi=pooled.fmi,
+        level=level,
+        adjusted=adjusted,
+        z=pooled,
     )
 
 
