@@ -383,14 +383,27 @@ class GridPosterior:
         return self.HYPER
 
     def theta_cdf(self, t: float | Sequence[float] | np.ndarray) -> np.ndarray:
-        r"""Posterior CDF of every :math:`\theta_j` at ``t``: an array of shape (..., J).
+        r"""Posterior CDF of the group parameters at ``t``, :math:`P(\theta_j \le t_j \mid y)`.
 
         The mixture, over the grid, of the conditional Beta or Gamma CDFs.
+        ``t`` broadcasts against the groups (the last axis, of length J): one
+        number gives every group's CDF there, an array of shape (J,) or
+        (k, J) one value per group (and row).
         """
         w, a, b = self._quantile_mixture
+        n_groups = a.shape[1]
         t_arr = np.asarray(t, dtype=float)
-        out = np.array([w @ self._cdf_given(x, a, b) for x in t_arr.reshape(-1)])
-        return out.reshape(*t_arr.shape, a.shape[1])
+        try:
+            rows = np.broadcast_to(
+                t_arr, (*t_arr.shape[:-1], n_groups) if t_arr.ndim else (n_groups,)
+            )
+        except ValueError:
+            raise ValueError(
+                f"`t` must broadcast against the {n_groups} groups (last axis), got shape "
+                f"{t_arr.shape}; use t[:, None] for several values for every group."
+            ) from None
+        out = np.array([w @ self._cdf_given(row, a, b) for row in rows.reshape(-1, n_groups)])
+        return out.reshape(rows.shape)
 
     def theta_quantile(self, q: float | Sequence[float]) -> np.ndarray:
         r"""Posterior quantile(s) of every :math:`\theta_j`: shape (J,) or (len(q), J).
