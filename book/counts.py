@@ -1,26 +1,27 @@
 """The PyMC models of the chapter "Counts and proportions", written out once.
 
 Book-only code (not installed with ``companion``). The chapter prints these
-functions' source and fits them; the tests fit them too, against the exact
-posteriors of :mod:`companion.hierarchical.counts`. Each takes a DataFrame
-indexed by group (the index's name is the group dimension) and names its
-variables as the exact posterior's ``draws()`` does, so that the two can be
-compared variable by variable.
+functions' source (:func:`model_source`) and fits them; the tests fit them
+too, against the exact posteriors of :mod:`companion.hierarchical.counts`.
+Each takes a DataFrame indexed by group (the index's name is the group
+dimension) and names its variables as the exact posterior's ``draws()``
+does, so that the two can be compared variable by variable. The bodies are
+kept to 80 columns by hand, as the page shows them.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+import pandas as pd
+import pymc as pm
 
-if TYPE_CHECKING:
-    import pandas as pd
-    import pymc as pm
+# fmt: off
 
 
-def beta_binomial_model(data: pd.DataFrame, successes: str, trials: str) -> pm.Model:
+def beta_binomial_model(data: pd.DataFrame, y: str, n: str) -> pm.Model:
     """Return the beta-binomial model of BDA3 section 5.3, with its prior on (alpha, beta).
+
+    ``y`` and ``n`` name the columns of successes and trials.
 
     Examples
     --------
@@ -29,27 +30,27 @@ def beta_binomial_model(data: pd.DataFrame, successes: str, trials: str) -> pm.M
     >>> sorted(v.name for v in model.free_RVs)
     ['log_concentration', 'logit_mean', 'theta']
     """
-    import pymc as pm
-
     dim = data.index.name
     with pm.Model(coords={dim: data.index}) as model:
-        # Sample on the grid's scale: u = log(alpha/beta), v = log(alpha + beta).
+        # The grid's coordinates: u = log(alpha/beta), v = log(alpha + beta)
         logit_mean = pm.Flat("logit_mean")
         log_concentration = pm.Flat("log_concentration")
         pop_mean = pm.Deterministic("pop_mean", pm.math.invlogit(logit_mean))
-        concentration = pm.Deterministic("concentration", pm.math.exp(log_concentration))
+        concentration = pm.Deterministic(
+            "concentration", pm.math.exp(log_concentration))
         alpha = pm.Deterministic("alpha", pop_mean * concentration)
         beta = pm.Deterministic("beta", (1 - pop_mean) * concentration)
-        # p(alpha, beta) ∝ (alpha + beta)^(-5/2), times the Jacobian alpha * beta.
-        pm.Potential("prior", -2.5 * log_concentration + pm.math.log(alpha) + pm.math.log(beta))
+        # p(alpha, beta) ∝ (alpha + beta)^(-5/2), times the Jacobian alpha*beta
+        pm.Potential("prior", -2.5 * log_concentration
+                     + pm.math.log(alpha) + pm.math.log(beta))
         theta = pm.Beta("theta", alpha, beta, dims=dim)
         pm.Data("group_idx", np.arange(len(data)), dims=dim)
-        pm.Binomial("y", n=data[trials].to_numpy(), p=theta,
-                    observed=data[successes].to_numpy(), dims=dim)  # fmt: skip
+        pm.Binomial("y", n=data[n].to_numpy(), p=theta,
+                    observed=data[y].to_numpy(), dims=dim)
     return model
 
 
-def logit_normal_model(data: pd.DataFrame, successes: str, trials: str) -> pm.Model:
+def logit_normal_model(data: pd.DataFrame, y: str, n: str) -> pm.Model:
     """Return the logit-normal binomial model, non-centred, with bambi's default priors.
 
     Examples
@@ -59,28 +60,22 @@ def logit_normal_model(data: pd.DataFrame, successes: str, trials: str) -> pm.Mo
     >>> sorted(v.name for v in model.free_RVs)
     ['mu', 'tau', 'z']
     """
-    import pymc as pm
-
     dim = data.index.name
     with pm.Model(coords={dim: data.index}) as model:
         mu = pm.Normal("mu", 0.0, 1.5)  # population mean of logit(theta_j)
-        tau = pm.HalfNormal("tau", 2.5)  # between-group sd on the logit scale
+        tau = pm.HalfNormal("tau", 2.5)  # between-group sd, logit scale
         z = pm.Normal("z", 0.0, 1.0, dims=dim)
-        theta = pm.Deterministic("theta", pm.math.invlogit(mu + tau * z), dims=dim)
-        pm.Binomial("y", n=data[trials].to_numpy(), p=theta,
-                    observed=data[successes].to_numpy(), dims=dim)  # fmt: skip
+        theta = pm.Deterministic(
+            "theta", pm.math.invlogit(mu + tau * z), dims=dim)
+        pm.Binomial("y", n=data[n].to_numpy(), p=theta,
+                    observed=data[y].to_numpy(), dims=dim)
     return model
 
 
-def gamma_poisson_model(
-    data: pd.DataFrame,
-    counts: str,
-    exposure: str,
-    alpha_rate: float = 1.0,
-    beta_shape: float = 0.1,
-    beta_rate: float = 1.0,
-) -> pm.Model:
-    """Return the gamma-Poisson model of the BUGS "Pumps" example.
+def gamma_poisson_model(data: pd.DataFrame, y: str, t: str) -> pm.Model:
+    """Return the gamma-Poisson model of the BUGS "Pumps" example, with its priors.
+
+    ``y`` and ``t`` name the columns of counts and exposures.
 
     Examples
     --------
@@ -89,22 +84,20 @@ def gamma_poisson_model(
     >>> sorted(v.name for v in model.free_RVs)
     ['alpha', 'beta', 'theta']
     """
-    import pymc as pm
-
     dim = data.index.name
     with pm.Model(coords={dim: data.index}) as model:
-        alpha = pm.Exponential("alpha", alpha_rate)
-        beta = pm.Gamma("beta", alpha=beta_shape, beta=beta_rate)
-        pm.Deterministic("pop_mean", alpha / beta)  # mean failure rate
-        pm.Deterministic("pop_sd", pm.math.sqrt(alpha) / beta)  # sd of the rates
+        alpha = pm.Exponential("alpha", 1.0)
+        beta = pm.Gamma("beta", alpha=0.1, beta=1.0)
+        pm.Deterministic("pop_mean", alpha / beta)  # population mean rate
+        pm.Deterministic("pop_sd", pm.math.sqrt(alpha) / beta)
         theta = pm.Gamma("theta", alpha=alpha, beta=beta, dims=dim)
         pm.Data("group_idx", np.arange(len(data)), dims=dim)
-        pm.Poisson("y", theta * data[exposure].to_numpy(),
-                   observed=data[counts].to_numpy(), dims=dim)  # fmt: skip
+        pm.Poisson("y", theta * data[t].to_numpy(),
+                   observed=data[y].to_numpy(), dims=dim)
     return model
 
 
-def log_normal_poisson_model(data: pd.DataFrame, counts: str, exposure: str) -> pm.Model:
+def log_normal_poisson_model(data: pd.DataFrame, y: str, t: str) -> pm.Model:
     """Return the Poisson model with log-normal rates, non-centred, with bambi's default priors.
 
     Examples
@@ -115,16 +108,37 @@ def log_normal_poisson_model(data: pd.DataFrame, counts: str, exposure: str) -> 
     >>> sorted(v.name for v in model.free_RVs)
     ['mu', 'tau', 'z']
     """
-    import pymc as pm
-
     dim = data.index.name
-    log_exposure = np.log(data[exposure].to_numpy())  # the offset
+    offset = np.log(data[t].to_numpy())  # log exposure
     with pm.Model(coords={dim: data.index}) as model:
         mu = pm.Normal("mu", 0.0, 2.5)  # population mean of log(theta_j)
         tau = pm.HalfNormal("tau", 2.5)  # between-group sd of log(theta_j)
         z = pm.Normal("z", 0.0, 1.0, dims=dim)
         log_theta = mu + tau * z
         pm.Deterministic("theta", pm.math.exp(log_theta), dims=dim)
-        pm.Poisson("y", pm.math.exp(log_theta + log_exposure),
-                   observed=data[counts].to_numpy(), dims=dim)  # fmt: skip
+        pm.Poisson("y", pm.math.exp(log_theta + offset),
+                   observed=data[y].to_numpy(), dims=dim)
     return model
+
+
+# fmt: on
+
+
+def model_source(function) -> str:
+    """Return a model builder's source without its docstring, as a Markdown code block.
+
+    Examples
+    --------
+    >>> print(model_source(model_source).splitlines()[1])
+    def model_source(function) -> str:
+    """
+    import ast
+    import inspect
+    import textwrap
+
+    source = textwrap.dedent(inspect.getsource(function))
+    body = ast.parse(source).body[0].body
+    lines = source.splitlines()
+    if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        del lines[body[0].lineno - 1 : body[0].end_lineno]
+    return "```python\n" + "\n".join(lines) + "\n```"
