@@ -18,7 +18,7 @@ import pymc as pm
 # fmt: off
 
 
-def beta_binomial_model(data: pd.DataFrame, y: str, n: str) -> pm.Model:
+def beta_binomial_model(data: pd.DataFrame, y: str, n: str):
     """Return the beta-binomial model of BDA3 section 5.3, with its prior on (alpha, beta).
 
     ``y`` and ``n`` name the columns of successes and trials.
@@ -32,15 +32,17 @@ def beta_binomial_model(data: pd.DataFrame, y: str, n: str) -> pm.Model:
     """
     dim = data.index.name
     with pm.Model(coords={dim: data.index}) as model:
-        # The grid's coordinates: u = log(alpha/beta), v = log(alpha + beta)
+        # The grid's coordinates: log(alpha/beta) and log(alpha + beta)
         logit_mean = pm.Flat("logit_mean")
         log_concentration = pm.Flat("log_concentration")
-        pop_mean = pm.Deterministic("pop_mean", pm.math.invlogit(logit_mean))
+        pop_mean = pm.Deterministic(
+            "pop_mean", pm.math.invlogit(logit_mean))
         concentration = pm.Deterministic(
             "concentration", pm.math.exp(log_concentration))
         alpha = pm.Deterministic("alpha", pop_mean * concentration)
         beta = pm.Deterministic("beta", (1 - pop_mean) * concentration)
-        # p(alpha, beta) ∝ (alpha + beta)^(-5/2), times the Jacobian alpha*beta
+        # p(alpha, beta) ∝ (alpha + beta)^(-5/2), times alpha * beta,
+        # the Jacobian of the change of variables
         pm.Potential("prior", -2.5 * log_concentration
                      + pm.math.log(alpha) + pm.math.log(beta))
         theta = pm.Beta("theta", alpha, beta, dims=dim)
@@ -50,7 +52,7 @@ def beta_binomial_model(data: pd.DataFrame, y: str, n: str) -> pm.Model:
     return model
 
 
-def logit_normal_model(data: pd.DataFrame, y: str, n: str) -> pm.Model:
+def logit_normal_model(data: pd.DataFrame, y: str, n: str):
     """Return the logit-normal binomial model, non-centred, with bambi's default priors.
 
     Examples
@@ -62,8 +64,8 @@ def logit_normal_model(data: pd.DataFrame, y: str, n: str) -> pm.Model:
     """
     dim = data.index.name
     with pm.Model(coords={dim: data.index}) as model:
-        mu = pm.Normal("mu", 0.0, 1.5)  # population mean of logit(theta_j)
-        tau = pm.HalfNormal("tau", 2.5)  # between-group sd, logit scale
+        mu = pm.Normal("mu", 0.0, 1.5)  # mean of logit(theta_j)
+        tau = pm.HalfNormal("tau", 2.5)  # sd of logit(theta_j)
         z = pm.Normal("z", 0.0, 1.0, dims=dim)
         theta = pm.Deterministic(
             "theta", pm.math.invlogit(mu + tau * z), dims=dim)
@@ -72,7 +74,7 @@ def logit_normal_model(data: pd.DataFrame, y: str, n: str) -> pm.Model:
     return model
 
 
-def gamma_poisson_model(data: pd.DataFrame, y: str, t: str) -> pm.Model:
+def gamma_poisson_model(data: pd.DataFrame, y: str, t: str):
     """Return the gamma-Poisson model of the BUGS "Pumps" example, with its priors.
 
     ``y`` and ``t`` name the columns of counts and exposures.
@@ -88,7 +90,7 @@ def gamma_poisson_model(data: pd.DataFrame, y: str, t: str) -> pm.Model:
     with pm.Model(coords={dim: data.index}) as model:
         alpha = pm.Exponential("alpha", 1.0)
         beta = pm.Gamma("beta", alpha=0.1, beta=1.0)
-        pm.Deterministic("pop_mean", alpha / beta)  # population mean rate
+        pm.Deterministic("pop_mean", alpha / beta)  # mean rate
         pm.Deterministic("pop_sd", pm.math.sqrt(alpha) / beta)
         theta = pm.Gamma("theta", alpha=alpha, beta=beta, dims=dim)
         pm.Data("group_idx", np.arange(len(data)), dims=dim)
@@ -97,7 +99,7 @@ def gamma_poisson_model(data: pd.DataFrame, y: str, t: str) -> pm.Model:
     return model
 
 
-def log_normal_poisson_model(data: pd.DataFrame, y: str, t: str) -> pm.Model:
+def log_normal_poisson_model(data: pd.DataFrame, y: str, t: str):
     """Return the Poisson model with log-normal rates, non-centred, with bambi's default priors.
 
     Examples
@@ -111,8 +113,8 @@ def log_normal_poisson_model(data: pd.DataFrame, y: str, t: str) -> pm.Model:
     dim = data.index.name
     offset = np.log(data[t].to_numpy())  # log exposure
     with pm.Model(coords={dim: data.index}) as model:
-        mu = pm.Normal("mu", 0.0, 2.5)  # population mean of log(theta_j)
-        tau = pm.HalfNormal("tau", 2.5)  # between-group sd of log(theta_j)
+        mu = pm.Normal("mu", 0.0, 2.5)  # mean of log(theta_j)
+        tau = pm.HalfNormal("tau", 2.5)  # sd of log(theta_j)
         z = pm.Normal("z", 0.0, 1.0, dims=dim)
         log_theta = mu + tau * z
         pm.Deterministic("theta", pm.math.exp(log_theta), dims=dim)
