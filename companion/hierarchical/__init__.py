@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from companion.hierarchical.coefficients import group_coefficients
+from companion.hierarchical.counts import (
+    POSITIVE_PRIORS,
+    BetaBinomialPosterior,
+    GammaPoissonPosterior,
+    beta_binomial_posterior,
+    gamma_poisson_posterior,
+)
 from companion.hierarchical.covariate import (
     ampute_groups,
     group_covariate,
@@ -48,6 +55,11 @@ from companion.hierarchical.summaries import (
 
 __all__ = [
     "AUTO_WIDTH",
+    "BetaBinomialPosterior",
+    "GammaPoissonPosterior",
+    "POSITIVE_PRIORS",
+    "beta_binomial_posterior",
+    "gamma_poisson_posterior",
     "GroupedData",
     "LIKELIHOODS",
     "LocationPrior",
