@@ -9,7 +9,9 @@ from .datasets import (
     simulate_schools,
 )
 from .hierarchical import (
+    beta_binomial_posterior,
     complete_pooling_model,
+    gamma_poisson_posterior,
     group_estimates,
     hierarchical_covariate_model,
     hierarchical_model,
@@ -56,6 +58,7 @@ __version__: str
 __all__ = [
     "__version__",
     "ampute",
+    "beta_binomial_posterior",
     "compare_loo",
     "complete_case",
     "completed_datasets",
@@ -64,6 +67,7 @@ __all__ = [
     "efron_morris",
     "eight_schools",
     "find_tipping_point",
+    "gamma_poisson_posterior",
     "fit_ols",
     "group_test_statistics",
     "hierarchical",
