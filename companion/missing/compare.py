@@ -55,8 +55,8 @@ __all__ = [
     "pool_compare",
 ]
 
+#: Rules for combining tests over imputations (argument ``method`` of :func:`pool_compare`).
 COMPARE_METHODS = ("D1", "D2", "D3")
-"""Rules for combining tests over imputations (argument ``method`` of :func:`pool_compare`)."""
 
 _D2_USES = ("wald", "likelihood")
 _D3_LOGLIKS = ("pooled", "mice")

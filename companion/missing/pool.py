@@ -70,8 +70,9 @@ __all__ = [
     "rubin_pool",
 ]
 
+#: Rules for the degrees of freedom of a pooled scalar (argument ``df_method``): Barnard
+#: and Rubin (1999) or Rubin (1987).
 DF_METHODS = ("barnard-rubin", "rubin")
-"""Rules for the degrees of freedom of a pooled scalar (argument ``df_method``)."""
 
 
 @dataclass(frozen=True)
