@@ -19,11 +19,16 @@ from companion.missing.bayesian import (
     regression_priors,
 )
 from companion.missing.chained import (
+    IMPUTATION_METHODS,
+    mice,
     mice_impute,
 )
 from companion.missing.mcar import (
     MCARTest,
     mcar_test,
+)
+from companion.missing.mids import (
+    Mids,
 )
 from companion.missing.mnar import (
     SELECTION_PARAMETERS,
@@ -49,8 +54,10 @@ from companion.missing.pool import (
 
 __all__ = [
     "DropReport",
+    "IMPUTATION_METHODS",
     "MCARTest",
     "MECHANISMS",
+    "Mids",
     "PooledEstimate",
     "REGRESSION_PARAMETERS",
     "SELECTION_PARAMETERS",
@@ -66,6 +73,7 @@ __all__ = [
     "imputations_needed",
     "mcar_test",
     "mean_impute",
+    "mice",
     "mice_impute",
     "missing_pattern",
     "pool",
