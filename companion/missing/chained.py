@@ -81,8 +81,10 @@ class _Column:
 
     @property
     def method_name(self) -> str:
-        return self.method if isinstance(self.method, str) else getattr(
-            self.method, "__name__", "custom"
+        return (
+            self.method
+            if isinstance(self.method, str)
+            else getattr(self.method, "__name__", "custom")
         )
 
 
@@ -256,9 +258,12 @@ def _check_predictor_matrix(predictor_matrix: object, df: pd.DataFrame) -> pd.Da
         return default
     if isinstance(predictor_matrix, pd.DataFrame):
         rows, cols = list(predictor_matrix.index), list(predictor_matrix.columns)
-        if set(rows) != set(names) or set(cols) != set(names) or len(rows) != len(names) or len(
-            cols
-        ) != len(names):
+        if (
+            set(rows) != set(names)
+            or set(cols) != set(names)
+            or len(rows) != len(names)
+            or len(cols) != len(names)
+        ):
             extra = sorted({str(c) for c in [*rows, *cols] if c not in df.columns})
             absent = sorted({str(c) for c in names if c not in rows or c not in cols})
             raise ValueError(
@@ -428,7 +433,7 @@ def _prepare(
 
 
 def _design(spec: _Spec, state: np.ndarray) -> np.ndarray:
-    """The design matrix of a chain's current state (dummies for categorical columns)."""
+    """Build the design matrix of a chain's current state (dummies for categorical columns)."""
     design = np.empty((spec.n_rows, spec.design_width))
     for j, column in enumerate(spec.columns):
         _set_design(design, column, state[:, j], slice(None))
@@ -658,10 +663,15 @@ def mice(
     m = check_count(m, "m", 1, maximum=10_000)
     maxit = check_count(maxit, "maxit", 1, maximum=100_000)
     donors = check_count(donors, "donors", 1)
-    if isinstance(matchtype, bool) or not isinstance(matchtype, Integral) or matchtype not in (
-        0,
-        1,
-        2,
+    if (
+        isinstance(matchtype, bool)
+        or not isinstance(matchtype, Integral)
+        or matchtype
+        not in (
+            0,
+            1,
+            2,
+        )
     ):
         raise ValueError(f"`matchtype` must be 0, 1 or 2, got {matchtype!r}.")
     if draw not in ("bayes", "boot"):

@@ -165,13 +165,13 @@ def _draw_parameters(y_obs, x_obs, rng, draw, ridge):
 def match_donors(
     yhat_obs: np.ndarray, yhat_mis: np.ndarray, donors: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Pick, for each missing row, one of the ``donors`` observed rows with the closest prediction.
+    r"""Pick, for each missing row, one of the ``donors`` observed rows with the closest prediction.
 
     The observed predictions are shuffled and then sorted (so that ties are
     broken at random, as mice's ``matchindex`` does); the ``donors`` nearest
     of each missing row lie in a window of ``2 * donors`` sorted values
     around its insertion point, so the search costs
-    :math:`O((n_\\text{obs} + n_\\text{mis}) \\log n_\\text{obs})` rather than a full
+    :math:`O((n_\text{obs} + n_\text{mis}) \log n_\text{obs})` rather than a full
     distance matrix.
 
     Parameters

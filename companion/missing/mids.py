@@ -168,6 +168,7 @@ class Mids:
         return MappingProxyType(self._chain_sd)
 
     def __repr__(self) -> str:
+        """Summarise the imputations: size, iterations and each column's method."""
         shape = self._data.shape
         lines = [
             f"Mids: {self.m} imputations of {shape[0]} rows x {shape[1]} columns, "
