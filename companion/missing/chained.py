@@ -164,10 +164,8 @@ def _fill(series: pd.Series, column: _Column, values: np.ndarray) -> pd.Series:
         if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
             filled = filled.astype(float)  # a 0/1 numeric column imputed by logreg
             return _numeric_series(filled, dtype, series)
-        out = pd.Series(filled, index=series.index, name=series.name)
-        if pd.api.types.is_object_dtype(dtype):
-            return out
-        return out.astype(dtype)
+        out = pd.Series(filled, index=series.index, name=series.name, dtype=object)
+        return out if pd.api.types.is_object_dtype(dtype) else out.astype(dtype)
     filled = series.to_numpy(dtype=float, na_value=np.nan, copy=True)
     filled[column.missing] = values
     return _numeric_series(filled, dtype, series)
