@@ -105,7 +105,7 @@ def test_between_imputation_variance_agrees_with_r(nhanes_r_and_python, statisti
 
     r_log, r_se2 = log_var_and_se2(nhanes_r_and_python[0][statistic])
     py_log, py_se2 = log_var_and_se2(nhanes_r_and_python[1][statistic])
-    assert abs(py_log - r_log) < 4 * np.sqrt(r_se2 + py_se2), (np.exp(py_log - r_log))
+    assert abs(py_log - r_log) < 4 * np.sqrt(r_se2 + py_se2), np.exp(py_log - r_log)
 
 
 # --------------------------------------------------------------------------- exact properties
@@ -234,7 +234,7 @@ def test_chain_statistics_are_those_of_the_final_imputations(mixed_imputed):
 
 
 def _correlated(n: int = 400, seed: int = 1) -> pd.DataFrame:
-    """y = x + small noise (correlation 0.95); y missing MAR, far more often when x is large."""
+    """Simulate y = x + small noise (correlation 0.95), y missing MAR (more when x is large)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
     y = x + rng.normal(scale=0.33, size=n)
@@ -349,7 +349,7 @@ def test_type1_matching_uses_the_drawn_coefficients_for_the_missing_rows():
 
 
 def _logistic_data(n: int, seed: int) -> pd.DataFrame:
-    """z ~ Bernoulli(expit(-0.5 + x)), missing MAR: more often when x is large."""
+    """Simulate z ~ Bernoulli(expit(-0.5 + x)), missing MAR: more often when x is large."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
     z = np.where(rng.uniform(size=n) < expit(-0.5 + x), "yes", "no")
@@ -408,9 +408,7 @@ def test_polyreg_recovers_the_proportions_and_the_coefficients():
     sets = imputed.completed()
     assert all(s["y"].dtype == data["y"].dtype for s in sets)
     for k, level in enumerate("abc"):
-        truth = _normal_expectation(
-            lambda t, k=k: softmax(np.array([0.0, 0.5 + t, -0.5 - t]))[k]
-        )
+        truth = _normal_expectation(lambda t, k=k: softmax(np.array([0.0, 0.5 + t, -0.5 - t]))[k])
         pooled = _pooled_proportion(sets, "y", level)
         assert abs(pooled.estimate - truth) < 4 * pooled.std_error, level
     complete_case = (data["y"].dropna() == "b").mean()
