@@ -30,7 +30,6 @@ older interface, a thin wrapper that returns the list of completed data sets.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from numbers import Integral
 
 import numpy as np
@@ -43,7 +42,14 @@ from companion._validation import (
     check_numeric_columns,
     check_rng,
 )
-from companion.missing.methods import METHODS, RIDGE
+from companion.missing.engine import (
+    Column,
+    Spec,
+    encode_column,
+    initial_states,
+    run_chains,
+)
+from companion.missing.methods import RIDGE
 
 __all__ = [
     "IMPUTATION_METHODS",
@@ -55,149 +61,10 @@ IMPUTATION_METHODS = ("pmm", "norm", "logreg", "polyreg", "sample", "")
 VISIT_SEQUENCES = ("roman", "arabic", "monotone", "revmonotone")
 
 
-# --------------------------------------------------------------------------- the columns
-
-
-@dataclass
-class _Column:
-    """How one column is held in the engine: values or integer codes, and its dummies."""
-
-    name: object
-    kind: str  # "numeric" or "categorical"
-    dtype: object
-    levels: list | None  # observed categories, in order; None for numeric columns
-    missing: np.ndarray  # positions of the missing rows
-    observed: np.ndarray  # positions of the observed rows
-    encoded: np.ndarray  # float values, or codes as float, NaN where missing
-    design: slice = field(default_factory=lambda: slice(0, 0))
-    method: str | Callable = ""
-    predictors: list[int] = field(default_factory=list)
-    design_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
-
-    @property
-    def width(self) -> int:
-        """Number of design columns: 1 for numeric, K - 1 dummies for K categories."""
-        return 1 if self.kind == "numeric" else len(self.levels) - 1
-
-    @property
-    def method_name(self) -> str:
-        return (
-            self.method
-            if isinstance(self.method, str)
-            else getattr(self.method, "__name__", "custom")
-        )
-
-
-def _is_categorical_dtype(dtype) -> bool:
-    return (
-        isinstance(dtype, pd.CategoricalDtype)
-        or pd.api.types.is_bool_dtype(dtype)
-        or pd.api.types.is_string_dtype(dtype)
-        or pd.api.types.is_object_dtype(dtype)
-    )
-
-
-def _sorted_levels(values: np.ndarray) -> list:
-    unique = list(pd.unique(values))
-    try:
-        return sorted(unique)
-    except TypeError:  # mixed types: keep the order of appearance
-        return unique
-
-
-def _encode(series: pd.Series, name: object, as_levels: bool) -> _Column:
-    """Encode a column as float values or as codes of its observed categories."""
-    dtype = series.dtype
-    missing_mask = series.isna().to_numpy()
-    missing = np.flatnonzero(missing_mask)
-    observed = np.flatnonzero(~missing_mask)
-    if isinstance(dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy()
-        present = np.unique(codes[codes >= 0])
-        levels = [dtype.categories[c] for c in present]
-        lookup = np.full(len(dtype.categories), -1)
-        lookup[present] = np.arange(len(present))
-        encoded = np.where(codes >= 0, lookup[np.maximum(codes, 0)], np.nan).astype(float)
-        return _Column(name, "categorical", dtype, levels, missing, observed, encoded)
-    if _is_categorical_dtype(dtype) or as_levels:
-        values = series.to_numpy(dtype=object)
-        levels = _sorted_levels(values[observed])
-        index = {level: code for code, level in enumerate(levels)}
-        encoded = np.full(len(series), np.nan)
-        encoded[observed] = [index[v] for v in values[observed]]
-        return _Column(name, "categorical", dtype, levels, missing, observed, encoded)
-    if not pd.api.types.is_numeric_dtype(dtype):
-        raise ValueError(
-            f"`df` column {name!r} has dtype {dtype}; mice() imputes and uses numeric, "
-            "boolean, categorical and string columns only."
-        )
-    encoded = series.to_numpy(dtype=float, na_value=np.nan)
-    if np.isinf(encoded).any():
-        raise ValueError(f"`df` column {name!r} contains infinite values.")
-    return _Column(name, "numeric", dtype, None, missing, observed, encoded)
-
-
-def _decode(column: _Column, values: np.ndarray) -> np.ndarray:
-    """Imputed values in the column's own terms (levels for categorical columns)."""
-    if column.kind == "numeric":
-        return values
-    levels = np.empty(len(column.levels), dtype=object)
-    levels[:] = column.levels
-    return levels[values.astype(int)]
-
-
-def _fill(series: pd.Series, column: _Column, values: np.ndarray) -> pd.Series:
-    """``series`` with its missing cells set to ``values`` (encoded), keeping its dtype."""
-    if len(column.missing) == 0:
-        return series.copy()
-    dtype = series.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy().copy()
-        category_code = dtype.categories.get_indexer(column.levels)
-        codes[column.missing] = category_code[values.astype(int)]
-        return pd.Series(
-            pd.Categorical.from_codes(codes, dtype=dtype), index=series.index, name=series.name
-        )
-    if column.kind == "categorical":
-        filled = series.to_numpy(dtype=object, copy=True)
-        filled[column.missing] = _decode(column, values)
-        if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-            filled = filled.astype(float)  # a 0/1 numeric column imputed by logreg
-            return _numeric_series(filled, dtype, series)
-        out = pd.Series(filled, index=series.index, name=series.name, dtype=object)
-        return out if pd.api.types.is_object_dtype(dtype) else out.astype(dtype)
-    filled = series.to_numpy(dtype=float, na_value=np.nan, copy=True)
-    filled[column.missing] = values
-    return _numeric_series(filled, dtype, series)
-
-
-def _numeric_series(filled: np.ndarray, dtype, series: pd.Series) -> pd.Series:
-    if pd.api.types.is_integer_dtype(dtype):
-        if np.all(filled == np.round(filled)):
-            return pd.Series(filled.astype(np.int64), index=series.index, name=series.name).astype(
-                dtype
-            )
-        target = "Float64" if isinstance(dtype, pd.api.extensions.ExtensionDtype) else float
-        return pd.Series(filled, index=series.index, name=series.name).astype(target)
-    out = pd.Series(filled, index=series.index, name=series.name)
-    return out.astype(dtype) if dtype != np.float64 else out
-
-
 # --------------------------------------------------------------------------- the settings
 
 
-@dataclass
-class _Spec:
-    """Everything the chains need, fixed once the arguments are checked."""
-
-    columns: list[_Column]
-    visit: list[int]
-    design_width: int
-    n_rows: int
-    options: dict
-
-
-def _default_method(column: _Column) -> str:
+def _default_method(column: Column) -> str:
     if column.kind == "numeric":
         return "pmm"
     return "logreg" if len(column.levels) == 2 else "polyreg"
@@ -220,7 +87,7 @@ def _check_methods(df: pd.DataFrame, method: object) -> dict:
     return dict(method)
 
 
-def _check_method_name(name: object, column: _Column) -> str | Callable:
+def _check_method_name(name: object, column: Column) -> str | Callable:
     if callable(name):
         return name
     if not isinstance(name, str) or name not in IMPUTATION_METHODS:
@@ -349,7 +216,7 @@ def _prepare(
     predictor_matrix: object,
     visit_sequence: object,
     options: dict,
-) -> tuple[_Spec, dict, pd.DataFrame]:
+) -> tuple[Spec, dict, pd.DataFrame]:
     """Check the arguments and encode the data; returns the spec and the settings."""
     check_frame(df, "df")
     if df.shape[1] < 2:
@@ -366,7 +233,7 @@ def _prepare(
     columns = []
     for name in df.columns:
         as_levels = methods.get(name) == "logreg"
-        columns.append(_encode(df[name], name, as_levels))
+        columns.append(encode_column(df[name], name, as_levels))
     constant = [
         str(c.name)
         for c in columns
@@ -418,7 +285,7 @@ def _prepare(
         if column.method == "":
             values[j] = 0
     matrix = pd.DataFrame(values, index=df.columns, columns=df.columns)
-    spec = _Spec(columns, visit, start, len(df), options)
+    spec = Spec(columns, visit, start, len(df), options)
     settings = {
         "method": chosen,
         "predictor_matrix": matrix,
@@ -427,100 +294,7 @@ def _prepare(
     return spec, settings, matrix
 
 
-# --------------------------------------------------------------------------- the engine
-
-
-def _design(spec: _Spec, state: np.ndarray) -> np.ndarray:
-    """Build the design matrix of a chain's current state (dummies for categorical columns)."""
-    design = np.empty((spec.n_rows, spec.design_width))
-    for j, column in enumerate(spec.columns):
-        _set_design(design, column, state[:, j], slice(None))
-    return design
-
-
-def _set_design(design: np.ndarray, column: _Column, values: np.ndarray, rows) -> None:
-    if column.kind == "numeric":
-        design[rows, column.design.start] = values
-    else:
-        levels = np.arange(1, len(column.levels))
-        design[rows, column.design] = values[:, None] == levels[None, :]
-
-
-def _initial_states(spec: _Spec, m: int, chains: list, data_init) -> np.ndarray:
-    """Each chain's starting data: random draws from the observed values, or ``data_init``."""
-    base = np.column_stack([c.encoded for c in spec.columns])
-    states = np.repeat(base[None], m, axis=0)
-    for i in range(m):
-        for j in spec.visit:
-            column = spec.columns[j]
-            if data_init is not None:
-                states[i, column.missing, j] = data_init[i][column.missing, j]
-            else:
-                observed = column.encoded[column.observed]
-                states[i, column.missing, j] = observed[
-                    chains[i].integers(0, len(observed), len(column.missing))
-                ]
-    return states
-
-
-def _run_chain(spec: _Spec, state: np.ndarray, rng: np.random.Generator, maxit: int):
-    """Run one chain for ``maxit`` iterations in place; returns chain means and sds."""
-    n_visit = len(spec.visit)
-    means = np.full((maxit, len(spec.columns)), np.nan)
-    sds = np.full((maxit, len(spec.columns)), np.nan)
-    design = _design(spec, state)
-    options = spec.options
-    for iteration in range(maxit):
-        for position in range(n_visit):
-            j = spec.visit[position]
-            column = spec.columns[j]
-            x = design[:, column.design_index]
-            x_obs, x_mis = x[column.observed], x[column.missing]
-            y_obs = column.encoded[column.observed]
-            method = column.method
-            if callable(method):
-                values = np.asarray(method(y_obs, x_obs, x_mis, rng), dtype=float)
-                _check_custom(values, column)
-            else:
-                kwargs = dict(options)
-                if method == "polyreg":
-                    kwargs["n_categories"] = len(column.levels)
-                values = METHODS[method](y_obs, x_obs, x_mis, rng, **kwargs)
-            state[column.missing, j] = values
-            _set_design(design, column, values, column.missing)
-        for j in spec.visit:
-            imputed = state[spec.columns[j].missing, j]
-            means[iteration, j] = imputed.mean()
-            sds[iteration, j] = imputed.std(ddof=1) if imputed.size > 1 else np.nan
-    return means, sds
-
-
-def _check_custom(values: np.ndarray, column: _Column) -> None:
-    if values.shape != (len(column.missing),):
-        raise ValueError(
-            f"the `method` function for column {column.name!r} returned shape {values.shape}; "
-            f"it must return one value per missing row ({len(column.missing)})."
-        )
-    if not np.isfinite(values).all():
-        raise ValueError(f"the `method` function for column {column.name!r} returned NaN or inf.")
-    if column.kind == "categorical" and not np.isin(values, np.arange(len(column.levels))).all():
-        raise ValueError(
-            f"the `method` function for column {column.name!r} must return category codes "
-            f"0, ..., {len(column.levels) - 1}."
-        )
-
-
-def _run(spec: _Spec, states: np.ndarray, rngs: list, maxit: int):
-    """Run every chain; returns chain means and sds of shape (maxit, m, n_columns)."""
-    m = states.shape[0]
-    means = np.empty((maxit, m, len(spec.columns)))
-    sds = np.empty((maxit, m, len(spec.columns)))
-    for i in range(m):
-        means[:, i], sds[:, i] = _run_chain(spec, states[i], rngs[i], maxit)
-    return means, sds
-
-
-def _check_data_init(data_init: object, df: pd.DataFrame, spec: _Spec, m: int):
+def _check_data_init(data_init: object, df: pd.DataFrame, spec: Spec, m: int):
     if data_init is None:
         return None
     frames = [data_init] * m if isinstance(data_init, pd.DataFrame) else data_init
@@ -681,8 +455,8 @@ def mice(
     spec, settings, _ = _prepare(df, method, predictor_matrix, visit_sequence, options)
     init = _check_data_init(data_init, df, spec, m)
     chains = rng.spawn(m)
-    states = _initial_states(spec, m, chains, init)
-    means, sds = _run(spec, states, chains, maxit)
+    states = initial_states(spec, m, chains, init)
+    means, sds = run_chains(spec, states, chains, maxit)
     return Mids._create(
         data=df,
         spec=spec,

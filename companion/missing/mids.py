@@ -145,13 +145,13 @@ class Mids:
     @property
     def imp(self) -> MappingProxyType:
         """The imputations of each imputed column: missing rows by imputations 1..m."""
-        from companion.missing.chained import _decode
+        from companion.missing.engine import decode
 
         out = {}
         for j, values in self._imputed.items():
             column = self._spec.columns[j]
             frame = pd.DataFrame(
-                {i + 1: _decode(column, values[:, i]) for i in range(self.m)},
+                {i + 1: decode(column, values[:, i]) for i in range(self.m)},
                 index=self._data.index[column.missing],
             )
             out[column.name] = frame
@@ -233,12 +233,12 @@ class Mids:
             )
         if action == 0:
             return self._data.copy()
-        from companion.missing.chained import _fill
+        from companion.missing.engine import fill_column
 
         out = self._data.copy()
         for j, values in self._imputed.items():
             column = self._spec.columns[j]
-            out[column.name] = _fill(self._data[column.name], column, values[:, action - 1])
+            out[column.name] = fill_column(self._data[column.name], column, values[:, action - 1])
         return out
 
     def completed(self) -> list[pd.DataFrame]:
@@ -410,12 +410,12 @@ class Mids:
         >>> longer.iterations
         5
         """
-        from companion.missing.chained import _run
+        from companion.missing.engine import run_chains
 
         maxit = check_count(maxit, "maxit", 1, maximum=100_000)
         states = self._states.copy()
         chains = copy.deepcopy(self._chains)
-        means, sds = _run(self._spec, states, chains, maxit)
+        means, sds = run_chains(self._spec, states, chains, maxit)
         j_all = sorted(self._imputed)
         old_means = np.full((self.iterations, self.m, len(self._spec.columns)), np.nan)
         old_sds = old_means.copy()
