@@ -326,6 +326,11 @@ def test_imputed_density_refuses_categorical_and_unmarked_data(imputed):
     with pytest.raises(ValueError, match=r"no incomplete data \(\.imp 0\)"):
         plot_imputed_density(imputed.complete("long"))
     assert len(plot_imputed_density(imputed).axes) == 2  # default: the numeric ones
+    fig, ax = plt.subplots()
+    plot_imputed_density(imputed, "bmi", legend=False, ax=ax)
+    assert ax.get_legend() is None and not fig.legends  # left to the caller
+    plot_imputed_density(imputed, "bmi", ax=ax)
+    assert ax.get_legend() is not None
 
 
 def test_imputed_strip_puts_observed_at_zero_and_imputations_at_k(imputed):

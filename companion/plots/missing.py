@@ -504,7 +504,7 @@ def _density_curve(values: np.ndarray, grid: np.ndarray) -> np.ndarray | None:
     return gaussian_kde(values)(grid)
 
 
-def plot_imputed_density(result, variables=None, *, ax=None):
+def plot_imputed_density(result, variables=None, *, legend: bool = True, ax=None):
     """Densities of the observed and of the imputed values (mice's ``densityplot``).
 
     One panel per numeric variable: the kernel density of its observed
@@ -523,6 +523,9 @@ def plot_imputed_density(result, variables=None, *, ax=None):
         cells were missing).
     variables : str or list of str, optional
         Imputed numeric variables to show; default all imputed numeric ones.
+    legend : bool, default True
+        Draw a legend: below the panels of a new figure, else in the first
+        Axes given. False leaves it to the caller (the lines carry labels).
     ax : matplotlib.axes.Axes or sequence of Axes, optional
         One Axes per variable; default a new figure.
 
@@ -565,7 +568,7 @@ def plot_imputed_density(result, variables=None, *, ax=None):
     import matplotlib.pyplot as plt
 
     if ax is None:
-        fig, grid = plt.subplots(1, len(variables), figsize=(3.4 * len(variables) + 0.6, 3.0),
+        fig, grid = plt.subplots(1, len(variables), figsize=(3.2 * len(variables) + 0.6, 3.0),
                                  squeeze=False, layout="constrained")  # fmt: skip
         axes = list(grid[0])
     else:
@@ -594,11 +597,14 @@ def plot_imputed_density(result, variables=None, *, ax=None):
         panel.set_xlabel(str(name))
         panel.set_ylabel("density")
         panel.set_ylim(bottom=0)
-    _legend(fig, axes[0], own=ax is None)
+    if legend:
+        _legend(fig, axes[0], own=ax is None)
     return fig
 
 
-def plot_imputed_strip(result, variables=None, *, jitter: float = 0.15, seed: int = 0, ax=None):
+def plot_imputed_strip(
+    result, variables=None, *, jitter: float = 0.15, seed: int = 0, legend: bool = True, ax=None
+):
     """Observed and imputed values by imputation number (mice's ``stripplot``).
 
     One panel per variable. At imputation 0 the observed values (blue
@@ -619,6 +625,9 @@ def plot_imputed_strip(result, variables=None, *, jitter: float = 0.15, seed: in
         Half-width of the sideways jitter, in units of one imputation (0: none).
     seed : int, default 0
         Seed of the jitter (the plot is the same every time).
+    legend : bool, default True
+        Draw a legend: below the panels of a new figure, else in the first
+        Axes given. False leaves it to the caller (the points carry labels).
     ax : matplotlib.axes.Axes or sequence of Axes, optional
         One Axes per variable; default a new figure.
 
@@ -651,7 +660,7 @@ def plot_imputed_strip(result, variables=None, *, jitter: float = 0.15, seed: in
     import matplotlib.pyplot as plt
 
     if ax is None:
-        fig, grid = plt.subplots(1, len(variables), figsize=(3.6 * len(variables) + 0.6, 3.2),
+        fig, grid = plt.subplots(1, len(variables), figsize=(2.8 * len(variables) + 0.6, 3.2),
                                  squeeze=False, layout="constrained")  # fmt: skip
         axes = list(grid[0])
     else:
@@ -690,5 +699,6 @@ def plot_imputed_strip(result, variables=None, *, jitter: float = 0.15, seed: in
         panel.set_xlabel("imputation number (0: observed)")
         panel.set_ylabel(str(name))
         panel.set_title(str(name))
-    _legend(fig, axes[0], own=ax is None)
+    if legend:
+        _legend(fig, axes[0], own=ax is None)
     return fig
