@@ -127,7 +127,7 @@ def test_every_top_level_function_is_covered_or_takes_no_frame():
         "predict_new_group", "predict_new_unit", "sample", "sample_prior_predictive",
         "sampler_diagnostics", "simulation_based_calibration", "completed_datasets",
         "delta_adjust", "find_tipping_point", "fit_ols", "imputations_needed", "pool",
-        "rubin_pool", "tipping_point", "set_options",
+        "rubin_pool", "tipping_point", "set_options", "pool_compare", "pool_r_squared",
     }  # fmt: skip
     functions = {n for n in companion.__all__ if callable(getattr(companion, n))}
     assert functions <= takes_frames, sorted(functions - takes_frames)
