@@ -1,4 +1,4 @@
-"""Tests for companion.missing.chained: chained-equation imputation through statsmodels."""
+"""Tests for companion.missing.chained.mice_impute: the list-of-data-sets interface of mice()."""
 
 from __future__ import annotations
 

@@ -13,7 +13,14 @@ import pytest
 
 from book.figures.bayesian_imputation import plot_imputed_points
 from companion import missing_pattern
-from companion.plots import plot_coefficient_intervals, plot_missing_pattern, plot_tipping_point
+from companion.plots import (
+    plot_coefficient_intervals,
+    plot_imputation_chains,
+    plot_imputed_density,
+    plot_imputed_strip,
+    plot_missing_pattern,
+    plot_tipping_point,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -232,3 +239,122 @@ def test_rank_heatmaps_share_one_scale_and_keep_the_order():
     assert [t.get_text() for t in axes[0].get_yticklabels()] == ["S2", "S1", "S3"]
     with pytest.raises(ValueError, match=r"`ax` has 1 Axes; the figure needs 2"):
         plot_rank_heatmaps({"a": a, "b": b}, order=["S1", "S2", "S3"], ax=axes[0])
+
+
+# --- diagnostics of chained equations (mice's plot(imp), densityplot, stripplot) -------------
+
+
+@pytest.fixture(scope="module")
+def imputed():
+    from companion import nhanes
+    from companion.missing import mice
+
+    data = nhanes()
+    data["hyp"] = data["hyp"].map({1.0: "no", 2.0: "yes"}).astype("category")
+    return mice(data, m=3, maxit=8, seed=21)
+
+
+def test_imputation_chains_draw_every_chain_of_every_statistic(imputed):
+    fig, axes = plt.subplots(2, 2)
+    assert plot_imputation_chains(imputed, ["bmi", "hyp"], ax=axes) is fig
+    rhat = imputed.rhat()
+    chains = imputed.chains()
+    for row, name in enumerate(["bmi", "hyp"]):
+        for column, statistic in enumerate(["mean", "sd"]):
+            panel = axes[row, column]
+            assert len(panel.lines) == imputed.m  # one line per chain
+            for k, line in enumerate(panel.lines, start=1):
+                rows = (chains["variable"] == name) & (chains["chain"] == k)
+                expected = chains.loc[rows, statistic]
+                np.testing.assert_allclose(line.get_ydata(), expected)
+                np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 9))
+            assert (
+                panel.get_title() == f"{name}: {statistic} (R-hat {rhat.loc[name, statistic]:.2f})"
+            )
+    # chains differ by line style and marker, not by colour alone
+    lines = axes[0, 0].lines
+    assert len({line.get_linestyle() for line in lines}) == imputed.m
+    assert len({line.get_marker() for line in lines}) == imputed.m
+    assert axes[1, 0].get_ylabel() == "share 'yes'"  # the mean of a binary column's codes
+
+
+def test_imputation_chains_take_the_tidy_frame_and_an_rhat_table(imputed):
+    fig = plot_imputation_chains(imputed.chains(), "chl")
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == "chl: mean"  # no R-hat given
+    rhat = pd.DataFrame({"mean": [1.234], "sd": [np.nan]}, index=["chl"])
+    fig = plot_imputation_chains(imputed.chains(), "chl", rhat=rhat)
+    assert [a.get_title() for a in fig.axes] == ["chl: mean (R-hat 1.23)", "chl: sd"]
+
+
+def test_imputation_chains_refuse_bad_input(imputed):
+    with pytest.raises(ValueError, match=r"`variables` names \['age'\], which were not imputed"):
+        plot_imputation_chains(imputed, "age")
+    with pytest.raises(ValueError, match=r"`result` has no column\(s\) \['variable'"):
+        plot_imputation_chains(imputed.complete(1))
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match=r"`ax` has 1 Axes but the figure needs 2"):
+        plot_imputation_chains(imputed, "bmi", ax=ax)
+    with pytest.raises(ValueError, match=r"`rhat` has no column\(s\) \['sd'\]"):
+        plot_imputation_chains(imputed, rhat=imputed.rhat()[["mean"]])
+
+
+def test_imputed_density_draws_observed_and_each_imputation(imputed):
+    from scipy.stats import gaussian_kde
+
+    fig, axes = plt.subplots(1, 2)
+    assert plot_imputed_density(imputed, ["bmi", "chl"], ax=axes) is fig
+    for panel, name in zip(axes, ["bmi", "chl"], strict=True):
+        assert len(panel.lines) == 1 + imputed.m  # observed + one per imputation
+        observed, *imputations = panel.lines
+        assert observed.get_linewidth() > 2 * imputations[0].get_linewidth()  # thick vs thin
+        grid = observed.get_xdata()
+        expected = gaussian_kde(imputed.data[name].dropna())(grid)
+        np.testing.assert_allclose(observed.get_ydata(), expected)
+        second = imputed.imp[name][2].to_numpy(float)
+        np.testing.assert_allclose(imputations[1].get_ydata(), gaussian_kde(second)(grid))
+        assert panel.get_xlabel() == name
+    # the same figure from the long format
+    fig = plot_imputed_density(imputed.complete("long", include=True), "bmi")
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), axes[0].lines[0].get_ydata())
+
+
+def test_imputed_density_refuses_categorical_and_unmarked_data(imputed):
+    with pytest.raises(
+        ValueError, match=r"categorical variable\(s\) \['hyp'\].*plot_imputed_strip"
+    ):
+        plot_imputed_density(imputed, "hyp")
+    with pytest.raises(ValueError, match=r"no incomplete data \(\.imp 0\)"):
+        plot_imputed_density(imputed.complete("long"))
+    assert len(plot_imputed_density(imputed).axes) == 2  # default: the numeric ones
+    fig, ax = plt.subplots()
+    plot_imputed_density(imputed, "bmi", legend=False, ax=ax)
+    assert ax.get_legend() is None and not fig.legends  # left to the caller
+    plot_imputed_density(imputed, "bmi", ax=ax)
+    assert ax.get_legend() is not None
+
+
+def test_imputed_strip_puts_observed_at_zero_and_imputations_at_k(imputed):
+    fig, axes = plt.subplots(1, 2)
+    assert plot_imputed_strip(imputed, ["chl", "hyp"], ax=axes) is fig
+    chl, hyp = axes
+    assert len(chl.lines) == 1 + imputed.m
+    np.testing.assert_allclose(np.sort(chl.lines[0].get_ydata()),
+                               np.sort(imputed.data["chl"].dropna()))  # fmt: skip
+    for k in range(1, imputed.m + 1):
+        x, y = chl.lines[k].get_xdata(), chl.lines[k].get_ydata()
+        assert np.all(np.abs(x - k) <= 0.15)  # jittered around imputation k
+        np.testing.assert_allclose(np.sort(y), np.sort(imputed.imp["chl"][k].to_numpy(float)))
+    assert [t.get_text() for t in hyp.get_yticklabels()] == ["no", "yes"]
+    codes = (imputed.imp["hyp"][1] == "yes").to_numpy(float)
+    np.testing.assert_allclose(np.sort(hyp.lines[1].get_ydata()), np.sort(codes))
+    assert chl.lines[0].get_marker() != chl.lines[1].get_marker()  # not colour alone
+
+
+def test_imputed_strip_refuses_bad_input(imputed):
+    with pytest.raises(ValueError, match=r"`jitter` must be below 0.5"):
+        plot_imputed_strip(imputed, jitter=0.5)
+    with pytest.raises(ValueError, match=r"`result` has no column\(s\) \['\.imp', '\.id'\]"):
+        plot_imputed_strip(imputed.complete(1))
+    _, axes = plt.subplots(1, 2)
+    with pytest.raises(ValueError, match=r"`ax` has 2 Axes but the figure needs 3"):
+        plot_imputed_strip(imputed, ax=axes)

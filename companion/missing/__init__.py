@@ -19,6 +19,8 @@ from companion.missing.bayesian import (
     regression_priors,
 )
 from companion.missing.chained import (
+    IMPUTATION_METHODS,
+    mice,
     mice_impute,
 )
 from companion.missing.compare import (
@@ -32,6 +34,9 @@ from companion.missing.compare import (
 from companion.missing.mcar import (
     MCARTest,
     mcar_test,
+)
+from companion.missing.mids import (
+    Mids,
 )
 from companion.missing.mnar import (
     SELECTION_PARAMETERS,
@@ -62,8 +67,10 @@ __all__ = [
     "COMPARE_METHODS",
     "DF_METHODS",
     "DropReport",
+    "IMPUTATION_METHODS",
     "MCARTest",
     "MECHANISMS",
+    "Mids",
     "PooledEstimate",
     "PooledTest",
     "PooledRSquared",
@@ -84,6 +91,7 @@ __all__ = [
     "imputations_needed",
     "mcar_test",
     "mean_impute",
+    "mice",
     "mice_impute",
     "missing_pattern",
     "pool",

@@ -1,37 +1,36 @@
-r"""Multiple imputation by chained equations (MICE) through statsmodels.
+r"""Multiple imputation by chained equations (MICE), in the design of R's mice.
 
-:func:`mice_impute` is a thin, reproducible wrapper around
-:class:`statsmodels.imputation.mice.MICEData`. Each incomplete column is
-imputed in turn from a linear regression on all other columns (van Buuren
-and Groothuis-Oudshoorn 2011; van Buuren 2018, chapter 4):
+:func:`mice` imputes every incomplete column of a data frame in turn from a
+regression on the other columns (van Buuren and Groothuis-Oudshoorn 2011;
+van Buuren 2018, chapter 4):
 
-1. fit the least-squares regression of the column on the others, in the
-   rows where it is observed, and draw its coefficients: with
-   ``perturbation="gaussian"`` from their Bayesian posterior under a flat
-   prior (:math:`\sigma_*^2 = \text{RSS}/g`, :math:`g \sim \chi^2_{n-p}`,
-   :math:`\beta_* \sim N(\hat\beta, \sigma_*^2 (X'X)^{-1})`), or with
-   ``perturbation="boot"`` by refitting on a bootstrap sample;
-2. predict the missing rows with the drawn :math:`\beta_*` and the observed
-   rows with :math:`\hat\beta`, and, for each missing cell, pick at random
-   one of the ``donors`` observed rows whose prediction is closest, and copy
-   its *observed* value (predictive mean matching, PMM, with "type-1
-   matching" as in R's mice; van Buuren 2018, section 3.4).
+1. each of the ``m`` chains starts by filling every missing cell with a
+   random draw from the observed values of its column (mice's
+   ``mice.impute.sample``);
+2. one iteration visits the incomplete columns in the visit sequence; each
+   column is imputed by its method (:mod:`companion.missing.methods`:
+   ``pmm``, ``norm``, ``logreg``, ``polyreg``, ``sample``) from the
+   current values of its predictors (a row of the predictor matrix;
+   categorical predictors enter as dummy columns), fitted on the rows where
+   the column is observed;
+3. after ``maxit`` iterations the chain's state is one completed data set.
 
-A sweep over all incomplete columns is one iteration; after ``n_iter``
-iterations the chain's current state is one completed data set. As in R's
-mice, each of the ``m`` data sets comes from its own independent chain.
+The result is a :class:`~companion.missing.mids.Mids` object: the
+imputations, the settings and, for every imputed column, the mean and
+standard deviation of its imputed values after each iteration in each chain,
+from which :meth:`~companion.missing.mids.Mids.rhat` judges convergence.
 
-statsmodels' own ``MICEData`` (``matching="type2"``) predicts the observed
-rows with :math:`\beta_*` too and does not draw :math:`\sigma`. With a
-single predictor the donor ranking then does not depend on the draw at all,
-the imputations ignore the uncertainty about the imputation model, and
-Rubin's rules give too small a variance; the default here is type-1
-matching. PMM can only impute values that were observed: when the missing
-values sit in a tail where few values are observed (strong MAR), the donors
-are too central and estimates are pulled toward the observed data.
+The engine works on NumPy arrays only (no pandas inside the iterations):
+categorical columns are held as integer codes, their dummy columns in a
+design matrix that is updated in place after each imputation, and the
+regressions are solved through Cholesky factors. :func:`mice_impute` is the
+older interface, a thin wrapper that returns the list of completed data sets.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -43,10 +42,434 @@ from companion._validation import (
     check_numeric_columns,
     check_rng,
 )
+from companion.missing.engine import (
+    Column,
+    Spec,
+    encode_column,
+    initial_states,
+    run_chains,
+)
+from companion.missing.methods import RIDGE
 
 __all__ = [
+    "IMPUTATION_METHODS",
+    "mice",
     "mice_impute",
 ]
+
+IMPUTATION_METHODS = ("pmm", "norm", "logreg", "polyreg", "sample", "")
+VISIT_SEQUENCES = ("roman", "arabic", "monotone", "revmonotone")
+
+
+# --------------------------------------------------------------------------- the settings
+
+
+def _default_method(column: Column) -> str:
+    if column.kind == "numeric":
+        return "pmm"
+    return "logreg" if len(column.levels) == 2 else "polyreg"
+
+
+def _check_methods(df: pd.DataFrame, method: object) -> dict:
+    """Methods per column: None (defaults by dtype), one name for all, or a dict."""
+    if method is None:
+        return {}
+    if isinstance(method, str) or callable(method):
+        return {c: method for c in df.columns if df[c].isna().any()}
+    if not isinstance(method, Mapping):
+        raise TypeError(
+            "`method` must be None, a method name, or a dict of column to method name, "
+            f"got {type(method).__name__}."
+        )
+    unknown = [c for c in method if c not in df.columns]
+    if unknown:
+        raise ValueError(f"`method` names columns not in `df`: {unknown}.")
+    return dict(method)
+
+
+def _check_method_name(name: object, column: Column) -> str | Callable:
+    if callable(name):
+        return name
+    if not isinstance(name, str) or name not in IMPUTATION_METHODS:
+        raise ValueError(
+            f"`method` for column {column.name!r} is {name!r}; known methods are "
+            f"{', '.join(repr(m) for m in IMPUTATION_METHODS)} or a function."
+        )
+    if name in ("pmm", "norm") and column.kind != "numeric":
+        raise ValueError(
+            f"`method` {name!r} needs a numeric column, but column {column.name!r} is "
+            f"categorical ({len(column.levels)} categories); use 'logreg' (2 categories) "
+            "or 'polyreg'."
+        )
+    if name == "logreg" and len(column.levels) != 2:
+        raise ValueError(
+            f"`method` 'logreg' needs a binary column, but column {column.name!r} has "
+            f"{len(column.levels)} observed categories; use 'polyreg'."
+        )
+    if name == "polyreg" and column.kind == "numeric":
+        raise ValueError(
+            f"`method` 'polyreg' needs a categorical column, but column {column.name!r} is "
+            "numeric; convert it with .astype('category') first, or use 'pmm'."
+        )
+    return name
+
+
+def _check_predictor_matrix(predictor_matrix: object, df: pd.DataFrame) -> pd.DataFrame:
+    names = list(df.columns)
+    ones = np.ones((df.shape[1], df.shape[1]), dtype=int)
+    np.fill_diagonal(ones, 0)
+    default = pd.DataFrame(ones, index=df.columns, columns=df.columns)
+    if predictor_matrix is None:
+        return default
+    if isinstance(predictor_matrix, pd.DataFrame):
+        rows, cols = list(predictor_matrix.index), list(predictor_matrix.columns)
+        if (
+            set(rows) != set(names)
+            or set(cols) != set(names)
+            or len(rows) != len(names)
+            or len(cols) != len(names)
+        ):
+            extra = sorted({str(c) for c in [*rows, *cols] if c not in df.columns})
+            absent = sorted({str(c) for c in names if c not in rows or c not in cols})
+            raise ValueError(
+                "`predictor_matrix` must have the columns of `df` as its row and column "
+                f"labels (once each); unknown labels: {extra}, missing labels: {absent}."
+            )
+        matrix = predictor_matrix.loc[names, names]
+        values = matrix.to_numpy()
+        try:
+            numeric = values.astype(float)
+        except (TypeError, ValueError):
+            raise ValueError("`predictor_matrix` must hold 0 and 1 only.") from None
+        if not np.isin(numeric, (0.0, 1.0)).all():
+            raise ValueError("`predictor_matrix` must hold 0 and 1 only.")
+        if np.diag(numeric).any():
+            bad = [str(c) for c, d in zip(names, np.diag(numeric), strict=True) if d]
+            raise ValueError(
+                f"`predictor_matrix` has a non-zero diagonal for {bad}: a column cannot "
+                "predict itself."
+            )
+        return pd.DataFrame(numeric.astype(int), index=df.columns, columns=df.columns)
+    if isinstance(predictor_matrix, Mapping):
+        matrix = default.copy()
+        for target, predictors in predictor_matrix.items():
+            if target not in df.columns:
+                raise ValueError(f"`predictor_matrix` names a column not in `df`: {target!r}.")
+            if isinstance(predictors, str) or not isinstance(
+                predictors, Sequence | pd.Index | np.ndarray
+            ):
+                predictors = [predictors]
+            unknown = [p for p in predictors if p not in df.columns]
+            if unknown:
+                raise ValueError(
+                    f"`predictor_matrix[{target!r}]` names columns not in `df`: {unknown}."
+                )
+            if target in list(predictors):
+                raise ValueError(
+                    f"`predictor_matrix[{target!r}]` lists {target!r} itself: a column "
+                    "cannot predict itself."
+                )
+            matrix.loc[target, :] = 0
+            matrix.loc[target, list(predictors)] = 1
+        return matrix
+    raise TypeError(
+        "`predictor_matrix` must be None, a DataFrame of 0/1 (rows: imputed columns, "
+        f"columns: predictors) or a dict of column to predictors, got "
+        f"{type(predictor_matrix).__name__}."
+    )
+
+
+def _check_visit_sequence(visit_sequence: object, df: pd.DataFrame, imputed: list[int]) -> list:
+    names = list(df.columns)
+    if visit_sequence is None:
+        visit_sequence = "roman"
+    if isinstance(visit_sequence, str):
+        if visit_sequence not in VISIT_SEQUENCES:
+            raise ValueError(
+                f"`visit_sequence` must be one of {VISIT_SEQUENCES} or a list of columns, "
+                f"got {visit_sequence!r}."
+            )
+        order = list(imputed)
+        if visit_sequence == "arabic":
+            order = order[::-1]
+        elif visit_sequence in ("monotone", "revmonotone"):
+            n_missing = df.isna().sum().to_numpy()
+            order = sorted(order, key=lambda j: (n_missing[j], j))  # stable: ties left to right
+            if visit_sequence == "revmonotone":
+                order = order[::-1]
+        return order
+    if not isinstance(visit_sequence, Sequence | pd.Index | np.ndarray):
+        raise TypeError(
+            "`visit_sequence` must be None, 'roman', 'arabic', 'monotone', 'revmonotone' or "
+            f"a list of column names, got {type(visit_sequence).__name__}."
+        )
+    unknown = [c for c in visit_sequence if c not in df.columns]
+    if unknown:
+        raise ValueError(f"`visit_sequence` names columns not in `df`: {unknown}.")
+    order = [names.index(c) for c in visit_sequence]
+    return [j for j in order if j in imputed]
+
+
+def _prepare(
+    df: pd.DataFrame,
+    method: object,
+    predictor_matrix: object,
+    visit_sequence: object,
+    options: dict,
+) -> tuple[Spec, dict, pd.DataFrame]:
+    """Check the arguments and encode the data; returns the spec and the settings."""
+    check_frame(df, "df")
+    if df.shape[1] < 2:
+        raise ValueError(f"`df` needs at least 2 columns to impute from, got {df.shape[1]}.")
+    if df.shape[0] < 2:
+        raise ValueError(f"`df` needs at least 2 rows, got {df.shape[0]}.")
+    methods = _check_methods(df, method)
+    empty = [str(c) for c in df.columns if df[c].isna().all()]
+    if empty:
+        raise ValueError(
+            f"`df` has column(s) with no observed value: {', '.join(empty)}; "
+            "there is nothing to impute them from. Remove them."
+        )
+    columns = []
+    for name in df.columns:
+        as_levels = methods.get(name) == "logreg"
+        columns.append(encode_column(df[name], name, as_levels))
+    constant = [
+        str(c.name)
+        for c in columns
+        if (c.kind == "numeric" and np.nanmax(c.encoded) == np.nanmin(c.encoded))
+        or (c.kind == "categorical" and len(c.levels) < 2)
+    ]
+    if constant:
+        raise ValueError(
+            f"`df` has constant column(s): {', '.join(constant)}; they carry no information "
+            "for the imputation models (and make them singular). Remove them first."
+        )
+    # Methods: complete columns get "" (nothing to impute), as in mice.
+    chosen = {}
+    for column in columns:
+        if len(column.missing) == 0:
+            column.method = ""
+        else:
+            given = methods.get(column.name, _default_method(column))
+            column.method = _check_method_name(given, column)
+        chosen[column.name] = column.method
+    matrix = _check_predictor_matrix(predictor_matrix, df)
+    imputed = [j for j, c in enumerate(columns) if c.method != ""]
+    visit = _check_visit_sequence(visit_sequence, df, imputed)
+    # The design matrix: one column per numeric column, K - 1 dummies per categorical one.
+    start = 0
+    for column in columns:
+        column.design = slice(start, start + column.width)
+        start += column.width
+    values = matrix.to_numpy(copy=True)
+    for j in imputed:
+        column = columns[j]
+        column.predictors = [int(k) for k in np.flatnonzero(values[j])]
+        unusable = [
+            str(columns[k].name)
+            for k in column.predictors
+            if columns[k].method == "" and len(columns[k].missing)
+        ]
+        if unusable:
+            raise ValueError(
+                f"column(s) {unusable} have missing values and are not imputed (method ''), "
+                f"but `predictor_matrix` uses them to predict {column.name!r}; impute them or "
+                "remove them from its row."
+            )
+        column.design_index = np.concatenate(
+            [np.arange(columns[k].design.start, columns[k].design.stop) for k in column.predictors]
+            or [np.zeros(0, dtype=int)]
+        ).astype(int)
+    for j, column in enumerate(columns):  # rows of columns that are not imputed are zero
+        if column.method == "":
+            values[j] = 0
+    matrix = pd.DataFrame(values, index=df.columns, columns=df.columns)
+    spec = Spec(columns, visit, start, len(df), options)
+    settings = {
+        "method": chosen,
+        "predictor_matrix": matrix,
+        "visit_sequence": tuple(columns[j].name for j in visit),
+    }
+    return spec, settings, matrix
+
+
+def _check_data_init(data_init: object, df: pd.DataFrame, spec: Spec, m: int):
+    if data_init is None:
+        return None
+    frames = [data_init] * m if isinstance(data_init, pd.DataFrame) else data_init
+    if not isinstance(frames, Sequence) or len(frames) != m:
+        raise TypeError(
+            "`data_init` must be a DataFrame (the same start for every chain) or a list of "
+            f"`m` = {m} DataFrames."
+        )
+    encoded = []
+    for position, frame in enumerate(frames):
+        label = "data_init" if isinstance(data_init, pd.DataFrame) else f"data_init[{position}]"
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"`{label}` must be a DataFrame, got {type(frame).__name__}.")
+        if list(frame.columns) != list(df.columns) or not frame.index.equals(df.index):
+            raise ValueError(f"`{label}` must have the columns and the index of `df`.")
+        block = np.full((len(df), len(spec.columns)), np.nan)
+        for j, column in enumerate(spec.columns):
+            values = frame.iloc[column.missing, j]
+            if j in spec.visit and values.isna().any():
+                raise ValueError(
+                    f"`{label}` has missing values in cells of column {column.name!r} to impute."
+                )
+            if column.kind == "numeric":
+                block[column.missing, j] = values.to_numpy(dtype=float, na_value=np.nan)
+            elif j in spec.visit:
+                index = {level: code for code, level in enumerate(column.levels)}
+                unknown = [v for v in values if v not in index]
+                if unknown:
+                    raise ValueError(
+                        f"`{label}` column {column.name!r} has values not observed in `df`: "
+                        f"{unknown[:3]}."
+                    )
+                block[column.missing, j] = [index[v] for v in values]
+        encoded.append(block)
+    return encoded
+
+
+def mice(
+    df: pd.DataFrame,
+    m: int = 5,
+    *,
+    method: str | Mapping | None = None,
+    predictor_matrix: pd.DataFrame | Mapping | None = None,
+    visit_sequence: str | Sequence | None = None,
+    maxit: int = 10,
+    donors: int = 5,
+    matchtype: int = 1,
+    draw: str = "bayes",
+    data_init: pd.DataFrame | Sequence[pd.DataFrame] | None = None,
+    seed: SeedLike = None,
+):
+    """Impute ``m`` completed data sets by chained equations, as R's ``mice()``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Data with missing values (NaN, None, ``pd.NA``). Numeric, boolean,
+        categorical and string columns; at least 2 columns and 2 rows; every
+        column needs an observed value and at least two distinct ones. Not
+        modified.
+    m : int, default 5
+        Number of imputations (>= 1), each from its own chain.
+    method : str or dict or None
+        The univariate method of each incomplete column: ``"pmm"``
+        (predictive mean matching), ``"norm"`` (Bayesian linear regression),
+        ``"logreg"`` (logistic regression, 2 categories), ``"polyreg"``
+        (multinomial logistic regression), ``"sample"`` (random draw from the
+        observed values), ``""`` (not imputed), or a function
+        ``f(y_obs, x_obs, x_mis, rng) -> values`` (codes ``0..K-1`` for a
+        categorical column; see :mod:`companion.missing.methods`). One name
+        applies to every incomplete column; a dict sets some columns and
+        leaves the others at their default, as mice: ``"pmm"`` for numeric
+        columns, ``"logreg"`` for boolean columns and for categorical or
+        string columns with 2 observed categories, ``"polyreg"`` for more
+        (ordered categoricals too: there is no ``polr`` yet).
+    predictor_matrix : pandas.DataFrame or dict or None
+        Which columns predict which, as mice's ``predictorMatrix``: a 0/1
+        DataFrame whose row ``j`` marks the predictors of column ``j`` (row
+        and column labels the columns of ``df``, zero diagonal), or a dict of
+        column to its list of predictors (other rows keep the default). By
+        default every other column predicts each column. An empty row imputes
+        the column from its marginal distribution.
+    visit_sequence : str or list or None
+        Order in which the incomplete columns are imputed in each
+        iteration: ``"roman"`` (left to right, the default), ``"arabic"``
+        (right to left), ``"monotone"`` (increasing number of missing
+        values), ``"revmonotone"``, or a list of column names (a column may
+        appear more than once).
+    maxit : int, default 10
+        Number of iterations (>= 1).
+    donors : int, default 5
+        Number of candidate donors of ``pmm``.
+    matchtype : int, one of 0, 1, 2, default 1
+        ``pmm``'s matching type, as in mice: 1 predicts the observed rows
+        with the least-squares and the missing rows with the drawn
+        coefficients; 0 both with the least-squares, 2 both with the drawn.
+    draw : str, one of "bayes", "boot", default "bayes"
+        How ``pmm`` and ``norm`` draw the regression parameters: from their
+        posterior (mice's ``.norm.draw``) or by a bootstrap refit (mice's
+        ``norm.boot``).
+    data_init : pandas.DataFrame or list of DataFrame, optional
+        Starting values of the missing cells: one completed data frame for
+        every chain, or a list of ``m`` (one per chain), as mice's
+        ``data.init``. By default each missing cell starts at a random
+        observed value of its column.
+    seed : int or numpy.random.Generator or None
+        Seed of the imputations (the same seed gives the same result);
+        NumPy's global random state is neither used nor changed. With
+        ``None`` a fresh seed is drawn and recorded in the result.
+
+    Returns
+    -------
+    Mids
+        The imputations, the settings and the chains; see
+        :class:`~companion.missing.mids.Mids`.
+
+    Notes
+    -----
+    Every method fits its model on the rows where the column is observed,
+    from the current values of its predictors, with an intercept. Each
+    chain has its own random stream (``seed`` spawns ``m`` independent
+    generators), so chain ``i`` does not depend on ``m``.
+
+    Examples
+    --------
+    >>> from companion import nhanes
+    >>> from companion.missing import mice
+    >>> imputed = mice(nhanes(), m=3, maxit=5, seed=1)
+    >>> imputed
+    Mids: 3 imputations of 25 rows x 4 columns, 5 iterations
+      bmi: pmm (9 missing), hyp: pmm (8 missing), chl: pmm (10 missing)
+    >>> completed = imputed.complete(1)
+    >>> int(completed.isna().sum().sum())
+    0
+    """
+    from companion.missing.mids import Mids
+
+    m = check_count(m, "m", 1, maximum=10_000)
+    maxit = check_count(maxit, "maxit", 1, maximum=100_000)
+    donors = check_count(donors, "donors", 1)
+    if (
+        isinstance(matchtype, bool)
+        or not isinstance(matchtype, Integral)
+        or matchtype
+        not in (
+            0,
+            1,
+            2,
+        )
+    ):
+        raise ValueError(f"`matchtype` must be 0, 1 or 2, got {matchtype!r}.")
+    if draw not in ("bayes", "boot"):
+        raise ValueError(f"`draw` must be 'bayes' or 'boot', got {draw!r}.")
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % 2**63)
+    rng = check_rng(seed)
+    options = {"donors": donors, "matchtype": int(matchtype), "draw": draw, "ridge": RIDGE}
+    spec, settings, _ = _prepare(df, method, predictor_matrix, visit_sequence, options)
+    init = _check_data_init(data_init, df, spec, m)
+    chains = rng.spawn(m)
+    states = initial_states(spec, m, chains, init)
+    means, sds = run_chains(spec, states, chains, maxit)
+    return Mids._create(
+        data=df,
+        spec=spec,
+        settings={**settings, "seed": seed if not isinstance(seed, np.random.Generator) else None,
+                  "donors": donors, "matchtype": int(matchtype), "draw": draw},
+        states=states,
+        chains=chains,
+        means=means,
+        sds=sds,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the old interface
 
 
 def _check_frame(df: object) -> pd.DataFrame:
@@ -66,16 +489,6 @@ def _check_frame(df: object) -> pd.DataFrame:
             f"`df` has column(s) with no observed value: {', '.join(empty)}; "
             "there is nothing to impute them from. Remove them."
         )
-    constant = [
-        str(c)
-        for c, column in zip(df.columns, values.T, strict=True)
-        if np.isfinite(column).sum() > 1 and np.nanmax(column) == np.nanmin(column)
-    ]
-    if constant:
-        raise ValueError(
-            f"`df` has constant column(s): {', '.join(constant)}; they carry no information "
-            "for the imputation models (and make them singular). Remove them first."
-        )
     all_missing = int(np.isnan(values).all(axis=1).sum())
     if all_missing:
         raise ValueError(
@@ -83,66 +496,6 @@ def _check_frame(df: object) -> pd.DataFrame:
             "remove them first (e.g. df.dropna(how='all')) and report it."
         )
     return df
-
-
-def _mice_data_class(matching: str) -> type:
-    """``MICEData``, or a subclass with mice's type-1 matching and Bayesian draws."""
-    from statsmodels.imputation.mice import MICEData
-
-    if matching == "type2":
-        return MICEData
-
-    class _Type1MICEData(MICEData):
-        """PMM as in R's mice (van Buuren 2018, sections 3.2 and 3.4).
-
-        Two changes to statsmodels 0.15: (1) ``perturbation="gaussian"`` draws
-        sigma as well, sigma*^2 = RSS / g with g ~ chi^2(n_obs - p), then
-        beta* ~ N(beta_hat, sigma*^2 (X'X)^-1) (Rubin 1987, p. 167); (2) the
-        missing rows' predictions use beta* but the observed rows' use the
-        least-squares beta_hat ("type-1 matching"). statsmodels predicts both
-        with beta*, which with a single predictor leaves the donor ranking
-        unchanged by the draw, so parameter uncertainty never reaches the
-        imputations and Rubin's variance comes out too small.
-        """
-
-        def _perturb_gaussian(self, vname):
-            endog, exog, init_kwds, fit_kwds = self.get_fitting_data(vname)
-            model = self.model_class[vname](endog, exog, **init_kwds)
-            results = model.fit(**fit_kwds)
-            self.models[vname], self.results[vname] = model, results
-            dof = float(results.df_resid)
-            scale = dof / self.rng.chisquare(dof) if dof > 0 else 1.0
-            cov = np.asarray(results.cov_params()) * scale
-            self.params[vname] = self.rng.multivariate_normal(
-                mean=np.asarray(results.params), cov=cov, method="cholesky"
-            )
-            self._ml_params = getattr(self, "_ml_params", {})
-            self._ml_params[vname] = np.asarray(results.params)
-
-        def _perturb_bootstrap(self, vname):
-            super()._perturb_bootstrap(vname)
-            endog, exog, init_kwds, fit_kwds = self.get_fitting_data(vname)
-            fitted = self.model_class[vname](endog, exog, **init_kwds).fit(**fit_kwds)
-            self._ml_params = getattr(self, "_ml_params", {})
-            self._ml_params[vname] = np.asarray(fitted.params)
-
-        def impute_pmm(self, vname):
-            endog_obs, exog_obs, exog_miss, _, _ = self.get_split_data(vname)
-            if len(exog_miss) == 0:
-                return
-            endog_obs = np.asarray(endog_obs).reshape(-1)
-            predicted_obs = np.asarray(exog_obs) @ self._ml_params[vname]
-            predicted_miss = np.asarray(exog_miss) @ np.asarray(self.params[vname])
-            k = min(self.k_pmm, len(endog_obs))
-            # The k nearest observed rows of every missing row; the random order of
-            # the candidates breaks ties (e.g. with a discrete predictor) at random.
-            order = self.rng.permutation(len(endog_obs))
-            distance = np.abs(predicted_miss[:, None] - predicted_obs[order][None, :])
-            nearest = order[np.argpartition(distance, k - 1, axis=1)[:, :k]]
-            pick = nearest[np.arange(len(predicted_miss)), self.rng.integers(0, k, len(nearest))]
-            self._store_changes(vname, endog_obs[pick])
-
-    return _Type1MICEData
 
 
 def mice_impute(
@@ -155,7 +508,10 @@ def mice_impute(
     perturbation: str = "gaussian",
     matching: str = "type1",
 ) -> list[pd.DataFrame]:
-    """Impute ``m`` completed data sets by chained equations with PMM.
+    """Impute ``m`` completed data sets of numeric columns by chained equations with PMM.
+
+    A thin wrapper of :func:`mice` (``method="pmm"``) that returns the
+    completed data sets, for numeric data.
 
     Parameters
     ----------
@@ -172,34 +528,32 @@ def mice_impute(
         NumPy's global random state is neither used nor changed.
     donors : int, default 5
         Number of nearest observed rows among which PMM draws a donor (mice's
-        default is 5; statsmodels' default of 20 is too many for small data).
+        default).
     perturbation : str, one of "gaussian", "boot", default "gaussian"
         How the imputation model's coefficients are drawn: from their
         posterior (normal given a drawn sigma), or by refitting on a
-        bootstrap sample.
+        bootstrap sample (``draw`` of :func:`mice`).
     matching : str, one of "type1", "type2", default "type1"
         ``"type1"``: observed rows are predicted with the least-squares fit,
         missing rows with the drawn coefficients (R's mice). ``"type2"``:
-        statsmodels' ``MICEData`` unchanged (both with the drawn
-        coefficients, no sigma draw), which understates the between-imputation
-        variance; for comparison only.
+        both with the drawn coefficients (statsmodels' ``MICEData``), which
+        understates the between-imputation variance; for comparison only.
 
     Returns
     -------
     list of pandas.DataFrame
         ``m`` copies of ``df`` (same index and columns) whose NaN are
-        filled; observed cells are untouched. Incomplete columns become
-        float. Every imputed value is a value observed in the same column.
+        filled; observed cells are untouched. Every imputed value is a value
+        observed in the same column.
 
     Notes
     -----
-    Columns are imputed in order of increasing number of missing values, each
-    from a main-effects linear regression on all other columns
-    (``MICEData`` defaults). Chains start from statsmodels' initial
-    imputation (every NaN set to the observed value closest to the column
-    mean) and diverge through their random draws; ``n_iter`` should be large
-    enough for them to forget that start (10 is usually plenty, van Buuren
-    2018, section 6.5.2).
+    Columns are imputed from left to right, each from a main-effects linear
+    regression on all other columns, with predictive mean matching
+    (van Buuren 2018, section 3.4). Each chain starts from random draws of
+    the observed values; ``n_iter`` should be large enough for it to forget
+    that start (10 is usually plenty, van Buuren 2018, section 6.5.2; check
+    with ``mice(...).rhat()``).
 
     Examples
     --------
@@ -219,30 +573,19 @@ def mice_impute(
         raise ValueError(f"`matching` must be 'type1' or 'type2', got {matching!r}.")
     if perturbation not in ("gaussian", "boot"):
         raise ValueError(f"`perturbation` must be 'gaussian' or 'boot', got {perturbation!r}.")
-    rng = check_rng(seed)
-
-    # Work on a copy with safe, string column names (formulas) and a 0..n-1 index.
-    names = {column: f"v{j}" for j, column in enumerate(df.columns)}
-    work = pd.DataFrame(df.to_numpy(dtype=float, na_value=np.nan), columns=list(names.values()))
-    incomplete = [c for c in df.columns if df[c].isna().any()]
-    if not incomplete:
+    check_rng(seed)
+    if not df.isna().any().any():
+        check_frame(df, "df")
+        _prepare(df, None, None, None, {})  # the same checks (constant columns ...)
         return [df.copy() for _ in range(m)]
-
-    mice_data = _mice_data_class(matching)
-    chains = rng.spawn(m)
-    completed = []
-    state = np.random.get_state()
-    try:
-        # MICEData draws from its own Generator (`rng`); saving and restoring
-        # the global state guarantees that no code path leaks into it.
-        for chain in chains:
-            imputer = mice_data(work, perturbation_method=perturbation, k_pmm=donors, rng=chain)
-            imputer.update_all(n_iter)
-            filled = imputer.data
-            result = df.copy()
-            for column in incomplete:
-                result[column] = filled[names[column]].to_numpy(dtype=float)
-            completed.append(result)
-    finally:
-        np.random.set_state(state)
-    return completed
+    imputed = mice(
+        df,
+        m,
+        method="pmm",
+        maxit=n_iter,
+        donors=donors,
+        matchtype=1 if matching == "type1" else 2,
+        draw="bayes" if perturbation == "gaussian" else "boot",
+        seed=seed,
+    )
+    return imputed.completed()

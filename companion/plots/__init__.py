@@ -14,6 +14,9 @@ from companion.plots.hierarchical import (
 )
 from companion.plots.missing import (
     plot_coefficient_intervals,
+    plot_imputation_chains,
+    plot_imputed_density,
+    plot_imputed_strip,
     plot_missing_pattern,
     plot_tipping_point,
 )
@@ -33,6 +36,9 @@ __all__ = [
     "plot_coefficient_intervals",
     "plot_exact_posterior",
     "plot_group_ppc",
+    "plot_imputation_chains",
+    "plot_imputed_density",
+    "plot_imputed_strip",
     "plot_missing_pattern",
     "plot_new_group_prediction",
     "plot_prior_predictive",
