@@ -397,8 +397,8 @@ def check_delta(delta: object, spec: Spec) -> dict:
 
 
 def with_delta(spec: Spec, shifts: Mapping) -> Spec:
-    """A copy of ``spec`` whose columns carry the shifts ``shifts`` (others 0)."""
-    columns = [replace(column, delta=float(shifts.get(column.name, 0.0))) for column in spec.columns]
+    """Copy ``spec`` with the shifts ``shifts`` on its columns (others 0)."""
+    columns = [replace(c, delta=float(shifts.get(c.name, 0.0))) for c in spec.columns]
     return replace(spec, columns=columns)
 
 

@@ -304,9 +304,8 @@ def tipping_point(
     ('chained', [-30.0, 0.0, 30.0])
     """
     from companion.missing.analyse import fit_ols
-    from companion.missing.pool import pool
-
     from companion.missing.mids import Mids
+    from companion.missing.pool import pool
 
     chained = isinstance(datasets, Mids)
     if deltas is None or formula is None or term is None:
@@ -391,7 +390,7 @@ def tipping_point(
 
 
 def _shiftable(imputed: Mids) -> list:
-    """The numeric imputed columns of a Mids (the default columns to shift)."""
+    """List the numeric imputed columns of a Mids (the default columns to shift)."""
     data = imputed.data
     out = [
         name

@@ -75,7 +75,7 @@ def _symridge(matrix: np.ndarray, ridge: float = _RIDGE) -> np.ndarray:
 
 
 def _wishart(df: float, inverse_scale: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A Wishart(df, inverse_scale^{-1}) draw by Bartlett's construction (mice's ``rwishart``)."""
+    """Draw from Wishart(df, inverse_scale^{-1}) by Bartlett's construction (mice's rwishart)."""
     p = inverse_scale.shape[0]
     sigma = np.linalg.inv(_symridge(inverse_scale))
     upper = np.linalg.cholesky(_symridge(sigma)).T  # sigma = U'U
