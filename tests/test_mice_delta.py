@@ -1,4 +1,4 @@
-"""MNAR shifts inside the chained equations: ``mice(..., delta=...)``, ``Mids.rerun``, tipping points.
+"""MNAR shifts inside the chained equations: mice(..., delta=...), Mids.rerun, tipping points.
 
 The reference results are exact where the arithmetic allows: ``delta = 0``
 must reproduce the MAR run bit for bit; with one incomplete column the shift
