@@ -182,7 +182,7 @@ class Mids:
         shape = self._data.shape
         lines = [
             f"Mids: {self.m} imputations of {shape[0]} rows x {shape[1]} columns, "
-            f"{self.iterations} iterations"
+            f"{self.iterations} iteration{'s' if self.iterations != 1 else ''}"
         ]
         parts = [
             f"{self._spec.columns[j].name}: {self._spec.columns[j].method_name} "

@@ -386,6 +386,13 @@ def impute_2l_pmm(
     drawn among the ``donors`` observed rows (of any cluster) with the
     closest predictions.
 
+    Matching needs predictions that vary within clusters. With the cluster
+    alone (no unit-level predictor), every row of a cluster has the same
+    prediction, so all the missing rows of a cluster draw their donors
+    from the same few observed rows, often of a single other cluster: the
+    completed data then overstate the between-cluster variance. Use
+    :func:`impute_2l_norm` for such a model.
+
     Parameters
     ----------
     y_obs : numpy.ndarray, shape (n_obs,)
