@@ -492,7 +492,7 @@ def _small() -> pd.DataFrame:
          ValueError, r"unknown labels: \['d'\]"),
         ({"predictor_matrix": pd.DataFrame(1, index=list("abc"), columns=list("abc"))},
          ValueError, "non-zero diagonal"),
-        ({"predictor_matrix": pd.DataFrame(2, index=list("abc"), columns=list("abc"))},
+        ({"predictor_matrix": pd.DataFrame(3, index=list("abc"), columns=list("abc"))},
          ValueError, "0 and 1 only"),
         ({"predictor_matrix": {"a": ["a"]}}, ValueError, "cannot predict itself"),
         ({"predictor_matrix": {"a": ["q"]}}, ValueError, "not in `df`"),

@@ -255,3 +255,92 @@ def plot_rank_heatmaps(tables, *, order, vmax=0.5, ax=None):
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
                fontsize=8, frameon=False)  # fmt: skip
     return fig
+
+
+def plot_imputed_variance(per_imputation, posterior, *, reference=None, level: float = 0.9,
+                          labels=None, axes=None):  # fmt: skip
+    r"""Between-school estimates of completed data sets beside a joint model's posterior.
+
+    One panel per statistic (for example :math:`\tau` and the ICC). Each
+    multiple-imputation method is a row of points, one per completed data
+    set, with its average (Rubin's point estimate) as a vertical tick; the
+    joint model is a row with its posterior mean and central interval.
+    Methods differ by marker and colour; vertical lines mark reference
+    values (dashed, dotted, ...).
+
+    Parameters
+    ----------
+    per_imputation : dict of str to pandas.DataFrame
+        For each imputation method, one row per completed data set and one
+        column per statistic.
+    posterior : dict of str to numpy.ndarray
+        Posterior draws of each statistic (same names as the columns) of the
+        joint model.
+    reference : dict of str to dict of str to float, optional
+        Reference lines: ``{label: {statistic: value}}``.
+    level : float, default 0.9
+        Level of the posterior interval.
+    labels : dict of str to str, optional
+        Axis label of each statistic (default: its name).
+    axes : sequence of matplotlib.axes.Axes, optional
+        One per statistic; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from book.figures.hierarchical_missing import plot_imputed_variance
+    >>> runs = {"pmm": pd.DataFrame({"tau": [2.0, 2.5]}),
+    ...         "2l.norm": pd.DataFrame({"tau": [4.0, 3.5]})}
+    >>> fig = plot_imputed_variance(runs, {"tau": np.array([3.0, 4.0, 5.0])},
+    ...                             reference={"complete data": {"tau": 4.2}})
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(per_imputation, dict) or not per_imputation:
+        raise TypeError("`per_imputation` must be a non-empty dict of method to DataFrame.")
+    statistics = list(next(iter(per_imputation.values())).columns)
+    missing = [s for s in statistics if s not in posterior]
+    if missing:
+        raise ValueError(f"`posterior` has no draws of {missing}.")
+    if not 0 < level < 1:
+        raise ValueError(f"`level` must be between 0 and 1, got {level}.")
+    if axes is None:
+        fig, axes = plt.subplots(1, len(statistics), figsize=(7.5, 3.2), sharey=True,
+                                 layout="constrained", squeeze=False)  # fmt: skip
+        axes = axes[0]
+    fig = axes[0].figure
+    axis_labels = dict(labels or {})
+    labels = [*per_imputation, "joint Bayesian model"]
+    rows = np.arange(len(labels))[::-1]
+    markers = ("o", "s", "^", "v", "D")
+    line_styles = ("--", ":", "-.")
+    rng = np.random.default_rng(0)  # vertical jitter, for the eye only
+    for ax, statistic in zip(axes, statistics, strict=True):
+        for k, label in enumerate(per_imputation):
+            values = per_imputation[label][statistic].to_numpy(dtype=float)
+            jitter = rng.uniform(-0.15, 0.15, values.size)
+            ax.scatter(values, rows[k] + jitter, s=18, marker=markers[k % 5],
+                       facecolor="none", edgecolor=SCENARIO_COLORS[(k + 1) % 5],
+                       linewidths=1)  # fmt: skip
+            ax.plot([values.mean()] * 2, [rows[k] - 0.3, rows[k] + 0.3], color="black",
+                    linewidth=2)  # fmt: skip
+        draws = np.asarray(posterior[statistic], dtype=float).reshape(-1)
+        lower, upper = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+        ax.plot([lower, upper], [rows[-1]] * 2, color="black", linewidth=1.5)
+        ax.plot([draws.mean()], [rows[-1]], marker="D", color="black", markersize=6)
+        for j, (name, values) in enumerate((reference or {}).items()):
+            if statistic in values:
+                ax.axvline(values[statistic], color="grey",
+                           linestyle=line_styles[j % 3], linewidth=1,
+                           label=name)  # fmt: skip
+        ax.set_xlabel(axis_labels.get(statistic, statistic))
+    axes[0].set_yticks(rows, labels)
+    axes[0].set_ylim(rows.min() - 0.6, rows.max() + 0.6)
+    if reference:
+        fig.legend(*axes[0].get_legend_handles_labels(), frameon=False, fontsize=8,
+                   loc="outside upper center", ncols=len(reference))  # fmt: skip
+    return fig

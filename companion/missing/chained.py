@@ -29,7 +29,9 @@ older interface, a thin wrapper that returns the list of completed data sets.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from numbers import Integral
 
 import numpy as np
@@ -40,9 +42,11 @@ from companion._validation import (
     check_count,
     check_frame,
     check_numeric_columns,
+    check_real,
     check_rng,
 )
 from companion.missing.engine import (
+    MULTILEVEL_METHODS,
     Column,
     Spec,
     encode_column,
@@ -57,8 +61,16 @@ __all__ = [
     "mice_impute",
 ]
 
-IMPUTATION_METHODS = ("pmm", "norm", "logreg", "polyreg", "sample", "")
+IMPUTATION_METHODS = ("pmm", "norm", "logreg", "polyreg", "sample", "2l.norm", "2l.pmm", "")
 VISIT_SEQUENCES = ("roman", "arabic", "monotone", "revmonotone")
+#: Codes of the predictor matrix, as mice's: 0 not a predictor, 1 a predictor (fixed
+#: effect), and in the rows of the multilevel methods -2 the cluster column, 2 a
+#: predictor with a random slope (and a fixed effect).
+PREDICTOR_CODES = (-2, 0, 1, 2)
+_CODES_MESSAGE = (
+    "`predictor_matrix` must hold 0 and 1 only (and, in the rows of '2l.norm' and "
+    "'2l.pmm' columns, -2 for the cluster column and 2 for a random slope)."
+)
 
 
 # --------------------------------------------------------------------------- the settings
@@ -95,7 +107,7 @@ def _check_method_name(name: object, column: Column) -> str | Callable:
             f"`method` for column {column.name!r} is {name!r}; known methods are "
             f"{', '.join(repr(m) for m in IMPUTATION_METHODS)} or a function."
         )
-    if name in ("pmm", "norm") and column.kind != "numeric":
+    if name in ("pmm", "norm", *MULTILEVEL_METHODS) and column.kind != "numeric":
         raise ValueError(
             f"`method` {name!r} needs a numeric column, but column {column.name!r} is "
             f"categorical ({len(column.levels)} categories); use 'logreg' (2 categories) "
@@ -140,9 +152,9 @@ def _check_predictor_matrix(predictor_matrix: object, df: pd.DataFrame) -> pd.Da
         try:
             numeric = values.astype(float)
         except (TypeError, ValueError):
-            raise ValueError("`predictor_matrix` must hold 0 and 1 only.") from None
-        if not np.isin(numeric, (0.0, 1.0)).all():
-            raise ValueError("`predictor_matrix` must hold 0 and 1 only.")
+            raise ValueError(_CODES_MESSAGE) from None
+        if not np.isin(numeric, PREDICTOR_CODES).all():
+            raise ValueError(_CODES_MESSAGE)
         if np.diag(numeric).any():
             bad = [str(c) for c, d in zip(names, np.diag(numeric), strict=True) if d]
             raise ValueError(
@@ -155,7 +167,11 @@ def _check_predictor_matrix(predictor_matrix: object, df: pd.DataFrame) -> pd.Da
         for target, predictors in predictor_matrix.items():
             if target not in df.columns:
                 raise ValueError(f"`predictor_matrix` names a column not in `df`: {target!r}.")
-            if isinstance(predictors, str) or not isinstance(
+            codes = None
+            if isinstance(predictors, Mapping):  # {predictor: code}, codes -2, 0, 1, 2
+                codes = dict(predictors)
+                predictors = list(codes)
+            elif isinstance(predictors, str) or not isinstance(
                 predictors, Sequence | pd.Index | np.ndarray
             ):
                 predictors = [predictors]
@@ -170,13 +186,63 @@ def _check_predictor_matrix(predictor_matrix: object, df: pd.DataFrame) -> pd.Da
                     "cannot predict itself."
                 )
             matrix.loc[target, :] = 0
-            matrix.loc[target, list(predictors)] = 1
+            if codes is None:
+                matrix.loc[target, list(predictors)] = 1
+                continue
+            for predictor, code in codes.items():
+                if isinstance(code, bool) or code not in PREDICTOR_CODES:
+                    raise ValueError(
+                        f"`predictor_matrix[{target!r}][{predictor!r}]` is {code!r}; "
+                        + _CODES_MESSAGE[len("`predictor_matrix` ") :]
+                    )
+                matrix.loc[target, predictor] = int(code)
         return matrix
     raise TypeError(
         "`predictor_matrix` must be None, a DataFrame of 0/1 (rows: imputed columns, "
-        f"columns: predictors) or a dict of column to predictors, got "
+        "columns: predictors; -2 and 2 for multilevel methods) or a dict of column to "
+        "predictors (a list, or a dict of predictor to code), got "
         f"{type(predictor_matrix).__name__}."
     )
+
+
+def _check_levels(row: np.ndarray, column: Column, columns: list) -> None:
+    """Check the multilevel codes (-2, 2) of one row and set the column's cluster codes."""
+    multilevel = column.method in MULTILEVEL_METHODS
+    if not multilevel:
+        if (row < 0).any() or (row == 2).any():
+            raise ValueError(
+                f"`predictor_matrix` row {column.name!r} holds -2 or 2, codes of the multilevel "
+                f"methods, but the method of {column.name!r} is {column.method_name!r}; set "
+                "`method` to '2l.norm' or '2l.pmm' for it, or use 0 and 1."
+            )
+        return
+    cluster = np.flatnonzero(row == -2)
+    if cluster.size != 1:
+        found = [str(columns[k].name) for k in cluster]
+        raise ValueError(
+            f"method {column.method!r} for column {column.name!r} needs exactly one cluster "
+            f"column, marked -2 in its row of `predictor_matrix` (e.g. "
+            f"predictor_matrix={{{column.name!r}: {{'school': -2, 'x': 1}}}}); found {found}."
+        )
+    source = columns[int(cluster[0])]
+    if len(source.missing):
+        raise ValueError(
+            f"the cluster column {source.name!r} of {column.name!r} has "
+            f"{len(source.missing)} missing value(s); the cluster of every row must be known."
+        )
+    column.clusters = pd.factorize(pd.Series(source.encoded), sort=True)[0].astype(np.int64)
+
+
+def _check_cluster_count(column: Column, row: np.ndarray, columns: list) -> None:
+    n_clusters = int(column.clusters.max()) + 1
+    p = 1 + int(column.random.sum())
+    if n_clusters < 2 * p + 1:
+        source = columns[int(np.flatnonzero(row == -2)[0])].name
+        raise ValueError(
+            f"method {column.method!r} for column {column.name!r} with {p} random "
+            f"coefficient(s) needs at least {2 * p + 1} clusters; the cluster column "
+            f"{source!r} has {n_clusters}."
+        )
 
 
 def _check_visit_sequence(visit_sequence: object, df: pd.DataFrame, imputed: list[int]) -> list:
@@ -265,7 +331,8 @@ def _prepare(
     values = matrix.to_numpy(copy=True)
     for j in imputed:
         column = columns[j]
-        column.predictors = [int(k) for k in np.flatnonzero(values[j])]
+        _check_levels(values[j], column, columns)
+        column.predictors = [int(k) for k in np.flatnonzero(values[j] > 0)]
         unusable = [
             str(columns[k].name)
             for k in column.predictors
@@ -281,6 +348,12 @@ def _prepare(
             [np.arange(columns[k].design.start, columns[k].design.stop) for k in column.predictors]
             or [np.zeros(0, dtype=int)]
         ).astype(int)
+        if column.clusters is not None:
+            column.random = np.concatenate(
+                [np.full(columns[k].width, values[j, k] == 2) for k in column.predictors]
+                or [np.zeros(0, dtype=bool)]
+            )
+            _check_cluster_count(column, values[j], columns)
     for j, column in enumerate(columns):  # rows of columns that are not imputed are zero
         if column.method == "":
             values[j] = 0
@@ -292,6 +365,41 @@ def _prepare(
         "visit_sequence": tuple(columns[j].name for j in visit),
     }
     return spec, settings, matrix
+
+
+def check_delta(delta: object, spec: Spec) -> dict:
+    """Check ``delta`` ({column: shift}) against the imputed columns; returns floats per name."""
+    if delta is None:
+        return {}
+    if not isinstance(delta, Mapping):
+        raise TypeError(
+            "`delta` must be a dict {column: shift} (shifts in the column's own units), got "
+            f"{type(delta).__name__}."
+        )
+    by_name = {column.name: column for column in spec.columns}
+    shifts = {}
+    for name, value in delta.items():
+        if name not in by_name:
+            raise ValueError(f"`delta` names a column not in `df`: {name!r}.")
+        column = by_name[name]
+        if column.method == "":
+            raise ValueError(
+                f"`delta` names column {name!r}, which is not imputed (it is complete or its "
+                "method is ''): there are no imputed values to shift."
+            )
+        if column.kind != "numeric":
+            raise ValueError(
+                f"`delta` names the categorical column {name!r}; a shift needs a numeric "
+                "column (shift a categorical column's log-odds with a custom method instead)."
+            )
+        shifts[name] = check_real(value, f"delta[{name!r}]")
+    return shifts
+
+
+def with_delta(spec: Spec, shifts: Mapping) -> Spec:
+    """Copy ``spec`` with the shifts ``shifts`` on its columns (others 0)."""
+    columns = [replace(c, delta=float(shifts.get(c.name, 0.0))) for c in spec.columns]
+    return replace(spec, columns=columns)
 
 
 def _check_data_init(data_init: object, df: pd.DataFrame, spec: Spec, m: int):
@@ -344,9 +452,10 @@ def mice(
     matchtype: int = 1,
     draw: str = "bayes",
     data_init: pd.DataFrame | Sequence[pd.DataFrame] | None = None,
+    delta: Mapping[object, float] | None = None,
     seed: SeedLike = None,
 ):
-    """Impute ``m`` completed data sets by chained equations, as R's ``mice()``.
+    r"""Impute ``m`` completed data sets by chained equations, as R's ``mice()``.
 
     Parameters
     ----------
@@ -362,7 +471,12 @@ def mice(
         (predictive mean matching), ``"norm"`` (Bayesian linear regression),
         ``"logreg"`` (logistic regression, 2 categories), ``"polyreg"``
         (multinomial logistic regression), ``"sample"`` (random draw from the
-        observed values), ``""`` (not imputed), or a function
+        observed values), ``"2l.norm"`` and ``"2l.pmm"`` (two-level normal
+        model with a random intercept per cluster, and predictive mean
+        matching on it, for a unit-level column missing within clusters;
+        :mod:`companion.missing.multilevel`; the cluster column is marked -2
+        in the column's row of ``predictor_matrix``), ``""`` (not imputed),
+        or a function
         ``f(y_obs, x_obs, x_mis, rng) -> values`` (codes ``0..K-1`` for a
         categorical column; see :mod:`companion.missing.methods`). One name
         applies to every incomplete column; a dict sets some columns and
@@ -376,7 +490,13 @@ def mice(
         and column labels the columns of ``df``, zero diagonal), or a dict of
         column to its list of predictors (other rows keep the default). By
         default every other column predicts each column. An empty row imputes
-        the column from its marginal distribution.
+        the column from its marginal distribution. In the row of a column
+        imputed by ``"2l.norm"`` or ``"2l.pmm"``, as in mice: -2 marks the
+        cluster column (exactly one, complete; any dtype, its values are
+        cluster labels), 1 a predictor with a fixed coefficient and 2 a
+        predictor with a fixed and a cluster-level random coefficient; the
+        dict form takes codes as ``{column: {"school": -2, "x": 1}}``.
+        Other rows hold 0 and 1 only.
     visit_sequence : str or list or None
         Order in which the incomplete columns are imputed in each
         iteration: ``"roman"`` (left to right, the default), ``"arabic"``
@@ -400,6 +520,21 @@ def mice(
         every chain, or a list of ``m`` (one per chain), as mice's
         ``data.init``. By default each missing cell starts at a random
         observed value of its column.
+    delta : dict, optional
+        MNAR shifts ``{column: delta}`` inside the chained equations (the
+        :math:`\delta`-adjustment of van Buuren 2018, sections 3.8 and 9.2,
+        done with mice's ``post`` argument there): in every iteration, each
+        value imputed in ``column`` is increased by ``delta``, in the
+        column's own units, right after it is drawn (for ``pmm``: the
+        donor's value plus ``delta``) and before the next column is imputed,
+        so that the other columns are imputed from the shifted values. The
+        imputation model of ``column`` itself is still fitted on its observed
+        values only, so the shift does not accumulate over iterations in
+        ``column``; it reaches the other columns (and back) through their
+        models. Numeric imputed columns only; ``delta = 0`` is MAR and gives
+        the same imputations as no ``delta``. Compare
+        :func:`companion.missing.delta_adjust`, which shifts finished
+        imputations and so leaves the other columns as imputed under MAR.
     seed : int or numpy.random.Generator or None
         Seed of the imputations (the same seed gives the same result);
         NumPy's global random state is neither used nor changed. With
@@ -414,7 +549,9 @@ def mice(
     Notes
     -----
     Every method fits its model on the rows where the column is observed,
-    from the current values of its predictors, with an intercept. Each
+    from the current values of its predictors, with an intercept (a random
+    intercept per cluster for the ``2l`` methods, whose Gibbs sampler runs
+    100 iterations at every visit, as mice's ``2l.norm``). Each
     chain has its own random stream (``seed`` spawns ``m`` independent
     generators), so chain ``i`` does not depend on ``m``.
 
@@ -453,19 +590,24 @@ def mice(
     rng = check_rng(seed)
     options = {"donors": donors, "matchtype": int(matchtype), "draw": draw, "ridge": RIDGE}
     spec, settings, _ = _prepare(df, method, predictor_matrix, visit_sequence, options)
+    shifts = check_delta(delta, spec)
+    spec = with_delta(spec, shifts)
     init = _check_data_init(data_init, df, spec, m)
     chains = rng.spawn(m)
     states = initial_states(spec, m, chains, init)
+    start = (states.copy(), copy.deepcopy(chains))  # for Mids.rerun: the same chains again
     means, sds = run_chains(spec, states, chains, maxit)
     return Mids._create(
         data=df,
         spec=spec,
         settings={**settings, "seed": seed if not isinstance(seed, np.random.Generator) else None,
-                  "donors": donors, "matchtype": int(matchtype), "draw": draw},
+                  "donors": donors, "matchtype": int(matchtype), "draw": draw,
+                  "delta": shifts},
         states=states,
         chains=chains,
         means=means,
         sds=sds,
+        start=start,
     )  # fmt: skip
 
 

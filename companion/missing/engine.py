@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from companion.missing.methods import METHODS
+from companion.missing.methods import METHODS as _SINGLE_LEVEL
+from companion.missing.multilevel import impute_2l_norm, impute_2l_pmm
 
 __all__: list[str] = []
+
+METHODS = {**_SINGLE_LEVEL, "2l.norm": impute_2l_norm, "2l.pmm": impute_2l_pmm}
+MULTILEVEL_METHODS = ("2l.norm", "2l.pmm")
 
 
 # --------------------------------------------------------------------------- the columns
@@ -38,6 +42,9 @@ class Column:
     method: str | Callable = ""
     predictors: list[int] = field(default_factory=list)
     design_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    delta: float = 0.0  # MNAR shift added to every imputed value, in every iteration
+    clusters: np.ndarray | None = None  # cluster codes of all rows (2l methods only)
+    random: np.ndarray | None = None  # which design columns have random slopes (2l methods)
 
     @property
     def width(self) -> int:
@@ -217,7 +224,13 @@ def _run_chain(spec: Spec, state: np.ndarray, rng: np.random.Generator, maxit: i
                 kwargs = dict(options)
                 if method == "polyreg":
                     kwargs["n_categories"] = len(column.levels)
+                elif column.clusters is not None:
+                    kwargs["cluster_obs"] = column.clusters[column.observed]
+                    kwargs["cluster_mis"] = column.clusters[column.missing]
+                    kwargs["random"] = column.random
                 values = METHODS[method](y_obs, x_obs, x_mis, rng, **kwargs)
+            if column.delta != 0.0:
+                values = values + column.delta  # the MNAR shift, fed to the other columns
             state[column.missing, j] = values
             _setdesign_matrix(design, column, values, column.missing)
         for j in spec.visit:

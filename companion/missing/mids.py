@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 import numpy as np
@@ -44,6 +44,9 @@ class Mids:
         Row ``j`` marks the predictors of column ``j``.
     visit_sequence : tuple
         The order in which the columns were imputed in each iteration.
+    delta : mapping
+        MNAR shifts applied inside the chains (``delta`` of
+        :func:`companion.missing.mice`); empty under MAR.
     seed : int or None
         The seed (None if a Generator was passed).
     imp : mapping of column to pandas.DataFrame
@@ -77,6 +80,7 @@ class Mids:
         "_imputed",
         "_settings",
         "_spec",
+        "_start",
         "_states",
     )
 
@@ -84,8 +88,9 @@ class Mids:
         raise TypeError("Mids objects are made by companion.missing.mice(), not directly.")
 
     @classmethod
-    def _create(cls, *, data, spec, settings, states, chains, means, sds) -> Mids:
+    def _create(cls, *, data, spec, settings, states, chains, means, sds, start) -> Mids:
         self = object.__new__(cls)
+        self._start = start  # (initial states, chains' generators before the first iteration)
         self._data = data.copy()
         self._spec = spec
         self._settings = dict(settings)
@@ -138,6 +143,11 @@ class Mids:
         return self._settings["visit_sequence"]
 
     @property
+    def delta(self) -> MappingProxyType:
+        """The MNAR shifts applied inside the chains, ``{column: delta}`` (empty: MAR)."""
+        return MappingProxyType(dict(self._settings.get("delta", {})))
+
+    @property
     def seed(self) -> int | None:
         """The seed of the imputations (None if a Generator was passed)."""
         return self._settings["seed"]
@@ -172,7 +182,7 @@ class Mids:
         shape = self._data.shape
         lines = [
             f"Mids: {self.m} imputations of {shape[0]} rows x {shape[1]} columns, "
-            f"{self.iterations} iterations"
+            f"{self.iterations} iteration{'s' if self.iterations != 1 else ''}"
         ]
         parts = [
             f"{self._spec.columns[j].name}: {self._spec.columns[j].method_name} "
@@ -431,4 +441,61 @@ class Mids:
             chains=chains,
             means=np.concatenate([old_means, means]),
             sds=np.concatenate([old_sds, sds]),
+            start=self._start,
+        )
+
+    def rerun(self, delta: Mapping[object, float] | None = None) -> Mids:
+        r"""Run the same chains again with MNAR shifts :math:`\delta` inside the iterations.
+
+        The chains restart from the same initial values with the same random
+        streams and run as many iterations as this object has, with the
+        settings of :func:`~companion.missing.mice` unchanged except
+        ``delta``. So ``rerun(delta)`` equals ``mice(..., delta=delta)``
+        with the same seed, and ``rerun({c: 0})`` reproduces this object's
+        imputations exactly (if it was made without ``delta``): the
+        imputations at different :math:`\delta` differ by the shift and its
+        consequences only, not by Monte Carlo noise, which is what a
+        tipping-point analysis wants (:func:`companion.missing.tipping_point`
+        calls it for every :math:`\delta` of its grid).
+
+        Parameters
+        ----------
+        delta : dict, optional
+            ``{column: shift}`` for numeric imputed columns, in the column's
+            units (see ``delta`` of :func:`~companion.missing.mice`); these
+            replace the shifts of this object. None: no shift (MAR).
+
+        Returns
+        -------
+        Mids
+            A new object; this one is unchanged.
+
+        Examples
+        --------
+        >>> from companion import nhanes
+        >>> from companion.missing import mice
+        >>> imputed = mice(nhanes(), m=2, maxit=3, seed=10)
+        >>> shifted = imputed.rerun({"chl": -20.0})
+        >>> shifted.delta
+        mappingproxy({'chl': -20.0})
+        >>> bool((imputed.rerun({"chl": 0.0}).imp["bmi"] == imputed.imp["bmi"]).all().all())
+        True
+        """
+        from companion.missing.chained import check_delta, with_delta
+        from companion.missing.engine import run_chains
+
+        shifts = check_delta(delta, self._spec)
+        spec = with_delta(self._spec, shifts)
+        states = self._start[0].copy()
+        chains = copy.deepcopy(self._start[1])
+        means, sds = run_chains(spec, states, chains, self.iterations)
+        return Mids._create(
+            data=self._data,
+            spec=spec,
+            settings={**self._settings, "delta": shifts},
+            states=states,
+            chains=chains,
+            means=means,
+            sds=sds,
+            start=self._start,
         )

@@ -41,6 +41,8 @@ from companion._validation import (
 if TYPE_CHECKING:
     import pymc as pm
 
+    from companion.missing.mids import Mids
+
 __all__ = [
     "SELECTION_PARAMETERS",
     "delta_adjust",
@@ -120,11 +122,12 @@ def delta_adjust(
     This adjusts the imputations *after* they were made. When several
     variables are incomplete and imputed from each other, the proper
     adjustment applies the shift inside every iteration of the chained
-    equations (mice's ``post`` argument), so that the other imputed
-    variables feel it (van Buuren 2018, section 9.2). The post-hoc shift is
-    the same thing when the adjusted column is the only incomplete column,
-    or when nothing else was imputed from it: in particular when it is the
-    outcome of the analysis and the only incomplete variable.
+    equations (mice's ``post`` argument; here ``mice(..., delta=...)``,
+    :func:`companion.missing.mice`), so that the other imputed variables
+    feel it (van Buuren 2018, section 9.2). The post-hoc shift is the same
+    thing when the adjusted column is the only incomplete column, or when
+    nothing else was imputed from it: in particular when it is the outcome
+    of the analysis and the only incomplete variable.
 
     Examples
     --------
@@ -199,11 +202,11 @@ def _check_deltas(deltas: object) -> np.ndarray:
 
 
 def tipping_point(
-    datasets: Sequence[pd.DataFrame],
-    original: pd.DataFrame,
-    deltas: Sequence[float],
-    formula: str,
-    term: str,
+    datasets: Sequence[pd.DataFrame] | Mids,
+    original: pd.DataFrame | None = None,
+    deltas: Sequence[float] | None = None,
+    formula: str | None = None,
+    term: str | None = None,
     *,
     columns: Sequence | None = None,
     level: float = 0.95,
@@ -211,19 +214,32 @@ def tipping_point(
 ) -> pd.DataFrame:
     r"""Pooled estimate of one coefficient over a grid of δ-adjustments.
 
-    For each :math:`\delta` in ``deltas``: shift the imputed values of the
-    MAR imputations ``datasets`` by :math:`\delta` (:func:`delta_adjust`),
-    fit ``formula`` by least squares to each adjusted data set
-    (:func:`companion.fit_ols`) and pool the fits by Rubin's rules
-    (:func:`companion.pool`).
+    For each :math:`\delta` in ``deltas``: shift the imputed values by
+    :math:`\delta`, fit ``formula`` by least squares to each completed data
+    set (:func:`companion.fit_ols`) and pool the fits by Rubin's rules
+    (:func:`companion.pool`). The shift is made in one of two ways:
+
+    * ``datasets`` a list of completed data sets imputed under MAR: their
+      imputed values are shifted *after* the fact (:func:`delta_adjust`);
+    * ``datasets`` a :class:`~companion.missing.Mids` (from
+      :func:`companion.missing.mice`): the whole imputation is run again for
+      each :math:`\delta`, with the shift *inside* the chained equations
+      (:meth:`Mids.rerun <companion.missing.Mids.rerun>`, ``delta`` of
+      :func:`~companion.missing.mice`: the same chains, random streams and
+      settings), so that the other incomplete columns are imputed from the
+      shifted values (van Buuren 2018, section 9.2).
 
     Parameters
     ----------
-    datasets : list of pandas.DataFrame
+    datasets : list of pandas.DataFrame or Mids
         At least two completed data sets imputed under MAR
-        (:math:`\delta = 0`).
-    original : pandas.DataFrame
-        The incomplete data they complete.
+        (:math:`\delta = 0`), or the result of :func:`~companion.missing.mice`
+        with ``m >= 2`` (the :math:`\delta` of the grid replace any
+        ``delta`` it was made with).
+    original : pandas.DataFrame, optional
+        The incomplete data the data sets complete; required with a list of
+        data sets. With a ``Mids`` leave it out (it is ``datasets.data``; if
+        given it must equal it).
     deltas : array-like of float
         Grid of shifts; must contain 0. Sorted on output.
     formula : str
@@ -233,7 +249,8 @@ def tipping_point(
         The coefficient whose conclusion is examined (``"Intercept"``, ``"x"``).
     columns : list of column names, optional
         Columns to shift, as in :func:`delta_adjust` (default: every
-        incomplete column of ``original``).
+        incomplete column of ``original``; with a ``Mids``, every numeric
+        imputed column).
     level : float, default 0.95
         Level of the confidence intervals.
     null : float, default 0
@@ -247,16 +264,22 @@ def tipping_point(
         ``std_error``, ``ci_lower``, ``ci_upper``, ``df`` (Barnard-Rubin),
         ``fmi``, ``p_value`` (two-sided, of ``term = null``) and
         ``excludes_null``. ``attrs`` holds ``term``, ``level`` and ``null``
-        for :func:`find_tipping_point`.
+        for :func:`find_tipping_point`, ``columns`` (the shifted columns) and
+        ``adjustment``: ``"after"`` (the data sets were shifted) or
+        ``"chained"`` (the shift was inside the chained equations).
 
     Notes
     -----
-    The data sets are imputed once and shifted afterwards, which is exact
-    when the shifted columns are the only incomplete ones, or at least when
-    no other imputed variable was imputed from them (see
+    With a list, the data sets are imputed once and shifted afterwards,
+    which is exact when the shifted columns are the only incomplete ones,
+    or at least when no other imputed variable was imputed from them (see
     :func:`delta_adjust`). For the mean of a column (``"y ~ 1"``) the pooled
     estimate is then exactly linear in :math:`\delta`, with slope the
-    fraction of the column that is missing.
+    fraction of the column that is missing. With a ``Mids`` and a single
+    incomplete column the two ways give the same table; with several
+    incomplete columns imputed from each other they differ, and only the
+    chained one is the pattern-mixture model it claims to be. Its cost is
+    one run of the chains per :math:`\delta`.
 
     Examples
     --------
@@ -268,13 +291,51 @@ def tipping_point(
     >>> table = tipping_point(sets, original, deltas, "y ~ 1", "Intercept")
     >>> table["estimate"].round(4).tolist()  # slope 2/4, the fraction missing
     [1.625, 2.125, 2.625]
+
+    With the shift inside the chained equations (``bmi`` and ``hyp`` are
+    imputed from the shifted ``chl``):
+
+    >>> from companion import nhanes
+    >>> from companion.missing import mice
+    >>> imputed = mice(nhanes(), m=5, maxit=5, seed=1)
+    >>> chained = tipping_point(imputed, deltas=[-30.0, 0.0, 30.0], formula="bmi ~ chl",
+    ...                         term="chl", columns=["chl"])
+    >>> chained.attrs["adjustment"], chained["delta"].tolist()
+    ('chained', [-30.0, 0.0, 30.0])
     """
     from companion.missing.analyse import fit_ols
+    from companion.missing.mids import Mids
     from companion.missing.pool import pool
 
-    sets = check_datasets(datasets, single=True)
-    if len(sets) < 2:
-        raise ValueError(f"`datasets` needs at least 2 imputed data sets, got {len(sets)}.")
+    chained = isinstance(datasets, Mids)
+    if deltas is None or formula is None or term is None:
+        missing = [n for n, v in (("deltas", deltas), ("formula", formula), ("term", term))
+                   if v is None]  # fmt: skip
+        raise TypeError(f"tipping_point() needs {', '.join(f'`{n}`' for n in missing)}.")
+    if chained:
+        if datasets.m < 2:
+            raise ValueError(f"`datasets` needs at least 2 imputations, got m = {datasets.m}.")
+        if original is not None:
+            check_frame(original, "original")
+            if not original.equals(datasets.data):
+                raise ValueError(
+                    "`original` differs from the incomplete data of the Mids `datasets`; leave "
+                    "it out (it is `datasets.data`)."
+                )
+        original = datasets.data
+        if columns is None:
+            columns = _shiftable(datasets)
+        columns = check_frame_columns(original, columns, frame="original")
+        sets = None
+    else:
+        sets = check_datasets(datasets, single=True)
+        if len(sets) < 2:
+            raise ValueError(f"`datasets` needs at least 2 imputed data sets, got {len(sets)}.")
+        if original is None:
+            raise TypeError(
+                "`original` (the incomplete data) is required when `datasets` is a list of "
+                "completed data sets."
+            )
     grid = _check_deltas(deltas)
     level = check_probability(level, "level")
     null = check_real(null, "null")
@@ -284,7 +345,10 @@ def tipping_point(
 
     rows = []
     for delta in grid:
-        adjusted = delta_adjust(sets, original, float(delta), columns=columns)
+        if chained:
+            adjusted = datasets.rerun(dict.fromkeys(columns, float(delta))).completed()
+        else:
+            adjusted = delta_adjust(sets, original, float(delta), columns=columns)
         table = pool(fit_ols(adjusted, formula), level=level)
         if term not in table.index:
             raise ValueError(
@@ -308,8 +372,37 @@ def tipping_point(
             }
         )
     result = pd.DataFrame(rows)
-    result.attrs.update({"term": term, "level": level, "null": null})
+    shifted = (
+        list(columns)
+        if columns is not None
+        else [c for c in original.columns if original[c].isna().any()]
+    )
+    result.attrs.update(
+        {
+            "term": term,
+            "level": level,
+            "null": null,
+            "columns": shifted,
+            "adjustment": "chained" if chained else "after",
+        }
+    )
     return result
+
+
+def _shiftable(imputed: Mids) -> list:
+    """List the numeric imputed columns of a Mids (the default columns to shift)."""
+    data = imputed.data
+    out = [
+        name
+        for name, method in imputed.method.items()
+        if method != ""
+        and method not in ("logreg", "polyreg")
+        and pd.api.types.is_numeric_dtype(data[name])
+        and not pd.api.types.is_bool_dtype(data[name])
+    ]
+    if not out:
+        raise ValueError("`datasets` has no numeric imputed column to shift.")
+    return out
 
 
 def _conclusion(lower: np.ndarray, upper: np.ndarray, null: float) -> np.ndarray:
