@@ -39,6 +39,7 @@ FRAME_FUNCTIONS = {
     "drop_empty_rows": (missing.drop_empty_rows, regression, {}),
     "mean_impute": (missing.mean_impute, regression, {}),
     "mice_impute": (missing.mice_impute, regression, {"m": 2, "n_iter": 2, "seed": 1}),
+    "mice": (missing.mice, regression, {"m": 2, "maxit": 2, "seed": 1}),
     "regression_imputation_model": (missing.regression_imputation_model, regression, {}),
     "selection_model": (missing.selection_model, regression, {}),
     "hierarchical_model": (hierarchical.hierarchical_model, schools, {}),

@@ -175,7 +175,8 @@ def _d1(q: np.ndarray, u: np.ndarray, dfcom: float) -> tuple[float, float, float
     m, k = q.shape
     qbar = q.mean(axis=0)
     ubar = u.mean(axis=0)
-    b = np.atleast_2d(np.cov(q, rowvar=False, ddof=1))
+    # Centred on the first estimate, so that equal estimates give exactly B = 0.
+    b = np.atleast_2d(np.cov(q - q[0], rowvar=False, ddof=1))
     r = float((1.0 + 1.0 / m) * np.trace(np.linalg.solve(ubar, b)) / k)
     statistic = float(qbar @ np.linalg.solve(ubar, qbar)) / (k * (1.0 + r))
     df2 = _li_df(k, m, r) if math.isinf(dfcom) else _reiter_df(k, m, r, dfcom)
@@ -185,7 +186,8 @@ def _d1(q: np.ndarray, u: np.ndarray, dfcom: float) -> tuple[float, float, float
 def _d2(d: np.ndarray, k: int) -> tuple[float, float, float]:
     """D2 from the m chi-square statistics ``d`` on ``k`` df."""
     m = len(d)
-    r = float((1.0 + 1.0 / m) * np.var(np.sqrt(d), ddof=1))
+    roots = np.sqrt(d)
+    r = float((1.0 + 1.0 / m) * np.var(roots - roots[0], ddof=1))
     statistic = (float(np.mean(d)) / k - (m + 1.0) / (m - 1.0) * r) / (1.0 + r)
     df2 = math.inf if r == 0.0 else k ** (-3.0 / m) * (m - 1.0) * (1.0 + 1.0 / r) ** 2
     return statistic, df2, r

@@ -333,7 +333,7 @@ def rubin_pool(
     ubar = float(np.mean(u))
     if ubar <= 0:
         raise ValueError("`variances` must have a positive mean (all are zero).")
-    b = float(np.var(q, ddof=1))
+    b = float(np.var(q - q[0], ddof=1))  # centred: equal estimates give exactly 0
     inflated = (1.0 + 1.0 / m) * b
     total = ubar + inflated
     riv = inflated / ubar
