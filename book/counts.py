@@ -21,7 +21,11 @@ import pymc as pm
 def beta_binomial_model(data: pd.DataFrame, y: str, n: str):
     """Return the beta-binomial model of BDA3 section 5.3, with its prior on (alpha, beta).
 
-    ``y`` and ``n`` name the columns of successes and trials.
+    ``y`` and ``n`` name the columns of successes and trials. The chapter
+    writes the population distribution Beta(mu zeta, (1 - mu) zeta): ``pop_mean``
+    is mu, ``concentration`` is zeta, and ``alpha`` and ``beta`` (the parameters
+    of ``pm.Beta``, BDA3's alpha and beta) are mu zeta and (1 - mu) zeta. BDA3's
+    p(alpha, beta) ∝ (alpha + beta)^(-5/2) is p(mu, zeta) ∝ zeta^(-3/2).
 
     Examples
     --------
@@ -32,17 +36,19 @@ def beta_binomial_model(data: pd.DataFrame, y: str, n: str):
     """
     dim = data.index.name
     with pm.Model(coords={dim: data.index}) as model:
-        # The grid's coordinates: log(alpha/beta) and log(alpha + beta)
+        # The grid's coordinates: logit(mu) and log(zeta)
         logit_mean = pm.Flat("logit_mean")
         log_concentration = pm.Flat("log_concentration")
         pop_mean = pm.Deterministic(
-            "pop_mean", pm.math.invlogit(logit_mean))
+            "pop_mean", pm.math.invlogit(logit_mean))  # mu
         concentration = pm.Deterministic(
-            "concentration", pm.math.exp(log_concentration))
+            "concentration", pm.math.exp(log_concentration))  # zeta
+        # pm.Beta's parameters: alpha = mu zeta, beta = (1 - mu) zeta
         alpha = pm.Deterministic("alpha", pop_mean * concentration)
         beta = pm.Deterministic("beta", (1 - pop_mean) * concentration)
-        # p(alpha, beta) ∝ (alpha + beta)^(-5/2), times alpha * beta,
-        # the Jacobian of the change of variables
+        # p(mu, zeta) ∝ zeta^(-3/2), times mu (1 - mu) zeta, the
+        # Jacobian of (logit mu, log zeta): the same as BDA3's
+        # (alpha + beta)^(-5/2) times alpha beta
         pm.Potential("prior", -2.5 * log_concentration
                      + pm.math.log(alpha) + pm.math.log(beta))
         theta = pm.Beta("theta", alpha, beta, dims=dim)
@@ -77,7 +83,10 @@ def logit_normal_model(data: pd.DataFrame, y: str, n: str):
 def gamma_poisson_model(data: pd.DataFrame, y: str, t: str):
     """Return the gamma-Poisson model of the BUGS "Pumps" example, with its priors.
 
-    ``y`` and ``t`` name the columns of counts and exposures.
+    ``y`` and ``t`` name the columns of counts and exposures. The chapter
+    writes the population distribution with mean mu and shape zeta: ``alpha``
+    (the shape of ``pm.Gamma``) is zeta, ``beta`` (its rate) is zeta / mu and
+    ``pop_mean`` is mu.
 
     Examples
     --------
@@ -88,9 +97,9 @@ def gamma_poisson_model(data: pd.DataFrame, y: str, t: str):
     """
     dim = data.index.name
     with pm.Model(coords={dim: data.index}) as model:
-        alpha = pm.Exponential("alpha", 1.0)
-        beta = pm.Gamma("beta", alpha=0.1, beta=1.0)
-        pm.Deterministic("pop_mean", alpha / beta)  # mean rate
+        alpha = pm.Exponential("alpha", 1.0)  # shape zeta
+        beta = pm.Gamma("beta", alpha=0.1, beta=1.0)  # rate zeta/mu
+        pm.Deterministic("pop_mean", alpha / beta)  # mean rate mu
         pm.Deterministic("pop_sd", pm.math.sqrt(alpha) / beta)
         theta = pm.Gamma("theta", alpha=alpha, beta=beta, dims=dim)
         pm.Data("group_idx", np.arange(len(data)), dims=dim)

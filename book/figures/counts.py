@@ -6,6 +6,13 @@ import numpy as np
 
 from book.figures import panels
 
+#: The grid axes in the book's notation (population mean mu, concentration zeta),
+#: by the class of the exact posterior; the package labels them in PyMC's alpha, beta.
+AXIS_LABELS = {
+    "BetaBinomialPosterior": (r"$\mathrm{logit}\,\mu$", r"$\log\zeta$"),
+    "GammaPoissonPosterior": (r"$\log\zeta$", r"$\log(\zeta/\mu)$"),
+}
+
 
 def plot_grid_and_draws(
     post, u_draws: np.ndarray, v_draws: np.ndarray, *, ax=None, n_shown: int = 2000
@@ -15,10 +22,12 @@ def plot_grid_and_draws(
     Parameters
     ----------
     post : companion.hierarchical.BetaBinomialPosterior or GammaPoissonPosterior
-        The exact posterior; its grid axes label the plot.
+        The exact posterior, whose grid is drawn.
     u_draws, v_draws : numpy.ndarray
         MCMC draws of the grid's coordinates (for the beta-binomial
-        :math:`\log(\alpha/\beta)` and :math:`\log(\alpha+\beta)`).
+        :math:`\operatorname{logit}\mu = \log(\alpha/\beta)` and
+        :math:`\log\zeta = \log(\alpha+\beta)`). The axes are labelled in
+        the book's notation, :data:`AXIS_LABELS`.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure by default.
     n_shown : int, default 2000
@@ -37,7 +46,7 @@ def plot_grid_and_draws(
     >>> v = np.log(draws["concentration"]).to_numpy().ravel()
     >>> fig = plot_grid_and_draws(post, u, v)
     >>> fig.axes[0].get_ylabel()
-    '$\\log(\\alpha+\\beta)$'
+    '$\\log\\zeta$'
     """
     import matplotlib.pyplot as plt
 
@@ -61,8 +70,9 @@ def plot_grid_and_draws(
     inside_v = post.v[(relative > 1e-4).any(axis=0)]
     ax.set_xlim(inside_u.min(), inside_u.max())
     ax.set_ylim(inside_v.min(), inside_v.max())
-    ax.set_xlabel(post.AXES[0])
-    ax.set_ylabel(post.AXES[1])
+    xlabel, ylabel = AXIS_LABELS.get(type(post).__name__, post.AXES)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.plot([], [], color="black", linewidth=0.9, label="exact density (contours)")
     ax.legend(loc="upper right", frameon=True, fontsize=8, markerscale=3)
     fig.tight_layout()

@@ -15,6 +15,18 @@ need numerical work:
   :math:`\beta`; given them, :math:`\theta_j \mid y \sim \text{Gamma}(\alpha +
   y_j, \beta + t_j)`.
 
+Here :math:`\alpha` and :math:`\beta` are the parameters as BDA3, BUGS and
+PyMC write them, and the names of the results (``alpha``, ``beta``,
+``pop_mean``, ``concentration``, ``pop_sd``) follow them. The book writes the
+population distribution with its mean :math:`\mu` and a concentration
+:math:`\zeta`: :math:`\text{Beta}(\mu\zeta, (1 - \mu)\zeta)`, so
+``pop_mean`` :math:`= \alpha/(\alpha+\beta) = \mu` and ``concentration``
+:math:`= \alpha + \beta = \zeta`, and the prior is
+:math:`p(\mu, \zeta) \propto \zeta^{-3/2}` (the Jacobian of
+:math:`(\alpha, \beta) = (\mu\zeta, (1-\mu)\zeta)` is :math:`\zeta`); and
+:math:`\text{Gamma}(\zeta, \zeta/\mu)` in shape and rate, so ``alpha`` is
+:math:`\zeta`, ``beta`` is :math:`\zeta/\mu` and ``pop_mean`` is :math:`\mu`.
+
 The marginal posterior of the hyperparameters is evaluated on a rectangular
 grid in unbounded coordinates (:math:`\log(\alpha/\beta), \log(\alpha +
 \beta)` for the beta-binomial, :math:`\log\alpha, \log\beta` for the
