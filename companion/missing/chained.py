@@ -61,7 +61,12 @@ __all__ = [
     "mice_impute",
 ]
 
+#: The univariate imputation methods of :func:`mice`, by mice's names: predictive mean
+#: matching, Bayesian linear regression, logistic and multinomial logistic regression, a
+#: random draw from the observed values, the two-level normal and PMM methods, and ""
+#: (not imputed).
 IMPUTATION_METHODS = ("pmm", "norm", "logreg", "polyreg", "sample", "2l.norm", "2l.pmm", "")
+#: The visit orders :func:`mice` accepts by name, as mice's ``visitSequence``.
 VISIT_SEQUENCES = ("roman", "arabic", "monotone", "revmonotone")
 #: Codes of the predictor matrix, as mice's: 0 not a predictor, 1 a predictor (fixed
 #: effect), and in the rows of the multilevel methods -2 the cluster column, 2 a
