@@ -65,6 +65,7 @@ test: lint $(JAX_STAMP)
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/mice_speed.py
 
 lock:
 	rm -rf .lock-venv
