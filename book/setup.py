@@ -94,7 +94,8 @@ def markdown_table(df: pd.DataFrame) -> str:
 
     Floats get the fewest decimals (up to pandas' ``display.precision``) that
     show each column's values as rounded, numbers align right, NaN shows as
-    "NaN", and a default ``RangeIndex`` is left out.
+    "NaN" and an infinite value as "∞" (a posterior mean that does not
+    exist, for example), and a default ``RangeIndex`` is left out.
 
     Examples
     --------
@@ -113,7 +114,7 @@ def markdown_table(df: pd.DataFrame) -> str:
         if pd.api.types.is_float_dtype(column):
             finite = column.dropna().to_numpy()
             decimals = _decimals(finite[np.abs(finite) < 1e15], precision)
-            shown[name] = column.map(lambda v, d=decimals: "NaN" if v != v else f"{v:,.{d}f}")
+            shown[name] = column.map(lambda v, d=decimals: _float_cell(v, d))
         elif not pd.api.types.is_numeric_dtype(column):
             # A "|" inside a cell would end it: escape it ("1|county" in bambi's names).
             shown[name] = column.map(lambda v: v.replace("|", r"\|") if isinstance(v, str) else v)
@@ -135,6 +136,14 @@ def markdown_table(df: pd.DataFrame) -> str:
         + "|"
     )
     return "\n".join([header, separator, *rows])
+
+
+def _float_cell(value: float, decimals: int) -> str:
+    if value != value:
+        return "NaN"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    return f"{value:,.{decimals}f}"
 
 
 def _column_share(name, values: pd.Series) -> int:

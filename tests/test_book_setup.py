@@ -49,6 +49,13 @@ def test_tables_round_each_float_column_to_the_fewest_decimals_that_show_it():
     assert [cell.strip() for cell in rows[1]] == ["2.5", "2", "0.123457"]
 
 
+def test_tables_show_infinite_values_as_infinity_signs():
+    df = pd.DataFrame({"mean": [0.25, np.inf], "lower": [0.1, -np.inf]})
+    rows = [line.split("|")[1:3] for line in markdown_table(df).splitlines()[2:]]
+    assert [cell.strip() for cell in rows[0]] == ["0.25", "0.1"]
+    assert [cell.strip() for cell in rows[1]] == ["∞", "−∞"]
+
+
 def test_wide_tables_give_every_column_room_for_its_longest_word():
     df = pd.DataFrame(
         {
