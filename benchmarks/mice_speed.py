@@ -22,18 +22,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from machine import describe_machine, describe_versions
 from scipy.special import expit
 
 HERE = Path(__file__).resolve().parent
@@ -94,26 +93,8 @@ def time_r(csv: Path, m: int, maxit: int, repeats: int) -> dict:
             "mice_version": lines[2].strip()}  # fmt: skip
 
 
-def _machine() -> dict:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cpu = platform.processor()
-    if Path("/proc/cpuinfo").exists():
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {"cores": os.cpu_count(), "memory_gib": round(memory, 1), "cpu": cpu,
-            "python": platform.python_version(), "system": platform.platform()}  # fmt: skip
-
-
 def _versions() -> dict:
-    versions = {name: metadata.version(name) for name in ("numpy", "scipy", "pandas")}
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=ROOT).stdout.strip()  # fmt: skip
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, cwd=ROOT).stdout.strip()  # fmt: skip
-    versions["companion_commit"] = (commit or "unknown") + ("+uncommitted changes" if dirty else "")
-    return versions
+    return describe_versions(("numpy", "scipy", "pandas"))
 
 
 def main() -> None:
@@ -134,7 +115,7 @@ def main() -> None:
         theirs = time_r(csv, args.m, args.maxit, args.repeats)
     result = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": _machine(),
+        "machine": describe_machine(),
         "versions": _versions(),
         "setting": {"rows": args.rows, "columns": 5, "m": args.m, "maxit": args.maxit,
                     "method": "pmm", "repeats": args.repeats, "seed": args.seed,

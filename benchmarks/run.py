@@ -17,16 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
+from machine import describe_machine, describe_versions
 from pypdf import PdfReader
 
 HERE = Path(__file__).resolve().parent
@@ -215,27 +214,8 @@ def _quarto_version() -> str:
     return subprocess.run([quarto, "--version"], capture_output=True, text=True).stdout.strip()
 
 
-def _machine() -> dict:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cpu = platform.processor()
-    if Path("/proc/cpuinfo").exists():
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {"cores": os.cpu_count(), "memory_gib": round(memory, 1), "cpu": cpu,
-            "python": platform.python_version(), "system": platform.platform()}  # fmt: skip
-
-
 def _versions() -> dict:
-    packages = ("pymc", "nutpie", "pytensor", "numpy", "arviz")
-    versions = {name: metadata.version(name) for name in packages}
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=ROOT).stdout.strip()  # fmt: skip
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, cwd=ROOT).stdout.strip()  # fmt: skip
-    versions["companion_commit"] = (commit or "unknown") + ("+uncommitted changes" if dirty else "")
-    return versions
+    return describe_versions(("pymc", "nutpie", "pytensor", "numpy", "arviz"))
 
 
 def ratios(runs: list[dict]) -> list[dict]:
@@ -318,9 +298,9 @@ def main() -> None:
             for likelihood, summary in agreement(files).items():
                 agreements.append({"n_students": n, "likelihood": likelihood, **summary})
                 print(f"N = {n:>9,}  {likelihood} vs full: {summary}", flush=True)
-    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": _machine(),
-               "versions": _versions(), "runs": runs, "ratios": ratios(runs),
-               "agreement": agreements}  # fmt: skip
+    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
+               "machine": describe_machine(), "versions": _versions(), "runs": runs,
+               "ratios": ratios(runs), "agreement": agreements}  # fmt: skip
     if not args.no_book:
         print("book build (cold, then warm) ...", flush=True)
         results["book"] = book_build_times()
