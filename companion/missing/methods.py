@@ -412,22 +412,18 @@ def augment(
     return pseudo, y, np.full(rows, (p + 1) / rows)
 
 
-def _logistic_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float):
-    """Weighted logistic regression by Newton's method; returns (beta, Cholesky of Hessian)."""
-    p = x.shape[1]
-    beta = np.zeros(p)
-    wy = w * y
+def _newton_ascent(loglik, gradient_hessian, beta, ridge: float, unflatten):
+    """Maximise ``loglik`` by Newton's method with step halving.
 
-    def loglik(b):
-        eta = x @ b
-        return float(wy @ eta + w @ log_expit(-eta))
-
+    ``gradient_hessian(beta)`` returns the gradient and the negative Hessian
+    (flattened), ``unflatten`` shapes a step like ``beta``. Returns the
+    maximiser and the Cholesky factor of the negative Hessian there.
+    """
     current = loglik(beta)
     for _ in range(_NEWTON_ITERATIONS):
-        mu = expit(x @ beta)
-        gradient = x.T @ (wy - w * mu)
-        factor = _cholesky(x.T @ (x * (w * mu * (1.0 - mu))[:, None]), ridge)
-        step = cho_solve((factor, True), gradient, check_finite=False)
+        gradient, hessian = gradient_hessian(beta)
+        factor = _cholesky(hessian, ridge)
+        step = unflatten(cho_solve((factor, True), gradient, check_finite=False))
         scale = 1.0
         while True:  # step halving keeps every Newton step uphill
             trial = loglik(beta + scale * step)
@@ -438,9 +434,25 @@ def _logistic_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float):
         change, current = abs(trial - current), trial
         if change < _NEWTON_TOLERANCE * (abs(current) + 0.1):
             break
-    mu = expit(x @ beta)
-    factor = _cholesky(x.T @ (x * (w * mu * (1.0 - mu))[:, None]), ridge)
-    return beta, factor
+    _, hessian = gradient_hessian(beta)
+    return beta, _cholesky(hessian, ridge)
+
+
+def _logistic_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float):
+    """Weighted logistic regression by Newton's method; returns (beta, Cholesky of Hessian)."""
+    p = x.shape[1]
+    beta = np.zeros(p)
+    wy = w * y
+
+    def loglik(b):
+        eta = x @ b
+        return float(wy @ eta + w @ log_expit(-eta))
+
+    def gradient_hessian(b):
+        mu = expit(x @ b)
+        return x.T @ (wy - w * mu), x.T @ (x * (w * mu * (1.0 - mu))[:, None])
+
+    return _newton_ascent(loglik, gradient_hessian, beta, ridge, lambda step: step)
 
 
 def impute_logreg(
@@ -526,23 +538,9 @@ def _softmax_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, k: int, ridge: flo
                 hessian[c, :, a, :] = block.T
         return gradient.T.reshape(-1), hessian.reshape((k - 1) * p, (k - 1) * p)
 
-    current = loglik(beta)
-    for _ in range(_NEWTON_ITERATIONS):
-        gradient, hessian = gradient_hessian(beta)
-        factor = _cholesky(hessian, ridge)
-        step = cho_solve((factor, True), gradient, check_finite=False).reshape(k - 1, p).T
-        scale = 1.0
-        while True:
-            trial = loglik(beta + scale * step)
-            if trial >= current - 1e-12 or scale < 1e-6:
-                break
-            scale /= 2.0
-        beta = beta + scale * step
-        change, current = abs(trial - current), trial
-        if change < _NEWTON_TOLERANCE * (abs(current) + 0.1):
-            break
-    _, hessian = gradient_hessian(beta)
-    return beta, _cholesky(hessian, ridge)
+    return _newton_ascent(
+        loglik, gradient_hessian, beta, ridge, lambda step: step.reshape(k - 1, p).T
+    )
 
 
 def impute_polyreg(
