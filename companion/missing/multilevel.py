@@ -298,6 +298,20 @@ def _predict(x_fixed, x_random, groups, beta, b) -> np.ndarray:
     return fixed + np.einsum("ia,ia->i", x_random, b[groups])
 
 
+def _fit_two_level(y_obs, x_obs, x_mis, rng, cluster_obs, cluster_mis, random, n_iter):
+    """Run the Gibbs sampler on the observed rows; return the draw and each side's designs.
+
+    The designs are (fixed part, random part, cluster codes), as :func:`_predict` takes them.
+    """
+    groups_obs, groups_mis, n_groups, random = _check_clusters(
+        cluster_obs, cluster_mis, x_obs, x_mis, random
+    )
+    fixed_obs, random_obs = _designs(x_obs, random)
+    draw = multilevel_gibbs(y_obs, fixed_obs, random_obs, groups_obs, n_groups, rng, n_iter=n_iter)
+    fixed_mis, random_mis = _designs(x_mis, random)
+    return draw, (fixed_obs, random_obs, groups_obs), (fixed_mis, random_mis, groups_mis)
+
+
 def impute_2l_norm(
     y_obs: np.ndarray,
     x_obs: np.ndarray,
@@ -352,13 +366,11 @@ def impute_2l_norm(
     ...                cluster_mis=school[150:]).shape
     (50,)
     """
-    groups_obs, groups_mis, n_groups, random = _check_clusters(
-        cluster_obs, cluster_mis, x_obs, x_mis, random
+    draw, _, missing = _fit_two_level(
+        y_obs, x_obs, x_mis, rng, cluster_obs, cluster_mis, random, n_iter
     )
-    fixed_obs, random_obs = _designs(x_obs, random)
-    draw = multilevel_gibbs(y_obs, fixed_obs, random_obs, groups_obs, n_groups, rng, n_iter=n_iter)
-    fixed_mis, random_mis = _designs(x_mis, random)
-    mean = _predict(fixed_mis, random_mis, groups_mis, draw.beta, draw.b)
+    mean = _predict(*missing, draw.beta, draw.b)
+    groups_mis = missing[2]
     return mean + np.sqrt(draw.sigma2[groups_mis]) * rng.standard_normal(x_mis.shape[0])
 
 
@@ -428,12 +440,9 @@ def impute_2l_pmm(
     >>> bool(np.isin(values, y[:150]).all())
     True
     """
-    groups_obs, groups_mis, n_groups, random = _check_clusters(
-        cluster_obs, cluster_mis, x_obs, x_mis, random
+    draw, observed, missing = _fit_two_level(
+        y_obs, x_obs, x_mis, rng, cluster_obs, cluster_mis, random, n_iter
     )
-    fixed_obs, random_obs = _designs(x_obs, random)
-    draw = multilevel_gibbs(y_obs, fixed_obs, random_obs, groups_obs, n_groups, rng, n_iter=n_iter)
-    fixed_mis, random_mis = _designs(x_mis, random)
-    yhat_obs = _predict(fixed_obs, random_obs, groups_obs, draw.beta_mean, draw.b_mean)
-    yhat_mis = _predict(fixed_mis, random_mis, groups_mis, draw.beta, draw.b)
+    yhat_obs = _predict(*observed, draw.beta_mean, draw.b_mean)
+    yhat_mis = _predict(*missing, draw.beta, draw.b)
     return y_obs[match_donors(yhat_obs, yhat_mis, donors, rng)]
